@@ -1,0 +1,131 @@
+#include "cli/cli_common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "model/core/input_error.h"
+
+namespace ovlfuzz::cli {
+
+namespace po = boost::program_options;
+
+std::string ReadFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) throw InputError(path, 1, 1, std::string("cannot open: ") + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) throw InputError(path, 1, 1, "is a directory");
+  if (st.st_size > 16 * 1024 * 1024) throw InputError(path, 1, 1, "file too large (over 16 MiB)");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 1, 1, std::string("cannot open: ") + std::strerror(errno));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+static void WriteAll(int fd, const std::string& data, const std::string& path) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = write(fd, data.data() + off, data.size() - off);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    }
+    off += static_cast<size_t>(n);
+  }
+}
+
+static std::string TempFor(const std::string& path) {
+  return path + ".tmp." + std::to_string(getpid());
+}
+
+static void WriteTemp(const std::string& tmp, const std::string& data) {
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
+  try {
+    WriteAll(fd, data, tmp);
+  } catch (...) {
+    close(fd);
+    unlink(tmp.c_str());
+    throw;
+  }
+  if (fsync(fd) != 0 || close(fd) != 0) {
+    unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  }
+}
+
+bool WriteExclusive(const std::string& path, const std::string& data) {
+  std::string tmp = TempFor(path);
+  WriteTemp(tmp, data);
+  int rc = link(tmp.c_str(), path.c_str());
+  int err = errno;
+  unlink(tmp.c_str());
+  if (rc == 0) return true;
+  if (err == EEXIST) return false;
+  throw std::runtime_error("cannot create " + path + ": " + std::strerror(err));
+}
+
+void WriteAtomic(const std::string& path, const std::string& data) {
+  std::string tmp = TempFor(path);
+  WriteTemp(tmp, data);
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    unlink(tmp.c_str());
+    throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+  }
+}
+
+void MakeDirs(const std::string& dir) {
+  std::string cur;
+  std::stringstream ss(dir);
+  std::string part;
+  if (!dir.empty() && dir[0] == '/') cur = "/";
+  while (std::getline(ss, part, '/')) {
+    if (part.empty()) continue;
+    cur += part + "/";
+    if (mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
+      throw UsageError("cannot create directory " + cur + ": " + std::strerror(errno));
+  }
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw UsageError(dir + " is not a directory");
+}
+
+SchemeSet& Schemes() {
+  static SchemeSet set(ReadFile);
+  return set;
+}
+
+bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vector<std::string>& args,
+               const po::options_description& opts, const po::positional_options_description& pos,
+               po::variables_map* vm) {
+  po::options_description all(opts);
+  all.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(args).options(all).positional(pos).run(), *vm);
+    if (vm->count("help")) {
+      std::cout << "usage: ovlfuzz " << cmd << " " << usage << "\n\n" << all << "\n";
+      return false;
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return true;
+}
+
+std::string ShellQuote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:+,@") ==
+                        std::string::npos)
+    return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+}  // namespace ovlfuzz::cli

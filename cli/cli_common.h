@@ -1,0 +1,56 @@
+// Shared pieces of the ovlfuzz subcommands: exit codes, file I/O with
+// one-line errors, scheme loading, exclusive artifact writes, and the
+// Boost.Program_options glue (parse errors become exit status 2).
+#ifndef OVLFUZZ_CLI_CLI_COMMON_H_
+#define OVLFUZZ_CLI_CLI_COMMON_H_
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "model/scheme/scheme_loader.h"
+
+namespace ovlfuzz::cli {
+
+constexpr int kExitClean = 0;
+constexpr int kExitFinding = 1;
+constexpr int kExitBadInput = 2;
+
+// Thrown for bad usage; main() prints "ovlfuzz <cmd>: error: ..." and exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Reads a whole file; throws InputError(path, 1, 1, reason) on failure.
+std::string ReadFile(const std::string& path);
+
+// Writes `data` to `path` only if `path` does not exist yet: the data goes
+// to a temporary file first and is then hard-linked into place, so a
+// reader never sees a half-written artifact and parallel jobs never
+// clobber each other. Returns false when `path` already exists.
+bool WriteExclusive(const std::string& path, const std::string& data);
+// Replaces `path` atomically (write temp + rename).
+void WriteAtomic(const std::string& path, const std::string& data);
+void MakeDirs(const std::string& dir);
+
+SchemeSet& Schemes();
+
+// Parses `args` against `opts` (+ positional), handling --help. Returns
+// false when help was printed.
+bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vector<std::string>& args,
+               const boost::program_options::options_description& opts,
+               const boost::program_options::positional_options_description& pos,
+               boost::program_options::variables_map* vm);
+
+// Shell-quotes an argument for copy-pasteable commands.
+std::string ShellQuote(const std::string& s);
+
+int CmdFuzz(const std::vector<std::string>& args);
+int CmdReplay(const std::vector<std::string>& args);
+int CmdSchemes(const std::vector<std::string>& args);
+int CmdCheckScheme(const std::vector<std::string>& args);
+
+}  // namespace ovlfuzz::cli
+
+#endif  // OVLFUZZ_CLI_CLI_COMMON_H_

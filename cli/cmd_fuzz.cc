@@ -1,0 +1,139 @@
+// `ovlfuzz fuzz`: the built-in fuzzing loop with progress output, artifacts
+// and summary.json.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_common.h"
+#include "model/harness/fuzz_session.h"
+#include "model/oracle/signature.h"
+#include "model/report/text_report.h"
+
+namespace ovlfuzz::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr double kDefaultSeconds = 20;
+constexpr double kProgressEverySeconds = 2;
+
+struct Found {
+  std::string kind, signature, artifact;
+  double first_found_seconds;
+};
+
+}  // namespace
+
+int CmdFuzz(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()
+      ("scheme", po::value<std::string>()->required(), "built-in scheme name (see 'ovlfuzz schemes') or a .scheme file")
+      ("seconds", po::value<double>(), "time budget in seconds (default 20 unless --runs is given)")
+      ("runs", po::value<int64_t>(), "number of runs (deterministic for a given --seed)")
+      ("seed", po::value<uint64_t>()->default_value(1), "seed of the session")
+      ("threads", po::value<int>()->default_value(3), "maximum model threads per program (1-4)")
+      ("ops", po::value<int>()->default_value(4), "maximum ops per thread (1-32)")
+      ("strategy", po::value<std::string>()->default_value("pct"), "scheduling strategy: random or pct")
+      ("pct-depth", po::value<int>()->default_value(3), "PCT bug depth d (1-16)")
+      ("max-steps", po::value<int64_t>()->default_value(RunLimits{}.max_steps), "step budget per run (beyond: hang)")
+      ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and summary.json")
+      ("quiet,q", "no progress lines");
+  po::positional_options_description pos;
+  po::variables_map vm;
+  if (!ParseArgs("fuzz", "--scheme NAME|FILE [--seconds N | --runs N] [options]", args, opts, pos, &vm))
+    return kExitClean;
+
+  FuzzConfig cfg;
+  cfg.seed = vm["seed"].as<uint64_t>();
+  cfg.gen.max_threads = vm["threads"].as<int>();
+  cfg.gen.max_ops = vm["ops"].as<int>();
+  cfg.pct_depth = vm["pct-depth"].as<int>();
+  cfg.run_limits.max_steps = vm["max-steps"].as<int64_t>();
+  if (cfg.gen.max_threads < 1 || cfg.gen.max_threads > kMaxThreads) throw UsageError("--threads must be in 1..4");
+  if (cfg.gen.max_ops < 1 || cfg.gen.max_ops > kMaxOpsPerThread) throw UsageError("--ops must be in 1..32");
+  if (cfg.pct_depth < 1 || cfg.pct_depth > 16) throw UsageError("--pct-depth must be in 1..16");
+  if (cfg.run_limits.max_steps < 1) throw UsageError("--max-steps must be positive");
+  if (!ParseStrategyName(vm["strategy"].as<std::string>(), &cfg.strategy))
+    throw UsageError("--strategy must be random or pct, got '" + vm["strategy"].as<std::string>() + "'");
+  double seconds = 0;
+  if (vm.count("runs")) {
+    cfg.max_runs = vm["runs"].as<int64_t>();
+    if (cfg.max_runs < 1) throw UsageError("--runs must be positive");
+  }
+  if (vm.count("seconds")) {
+    seconds = vm["seconds"].as<double>();
+    if (!(seconds > 0)) throw UsageError("--seconds must be positive");
+  } else if (!vm.count("runs")) {
+    seconds = kDefaultSeconds;
+  }
+  const std::string scheme_ref = vm["scheme"].as<std::string>();
+  const std::string out_dir = vm["out"].as<std::string>();
+  const bool quiet = vm.count("quiet") > 0;
+  const World& world = Schemes().Load(scheme_ref);
+  MakeDirs(out_dir);
+
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  double next_progress = kProgressEverySeconds;
+  std::vector<Found> found;
+  auto progress = [&](const FuzzStats& s, bool final) {
+    double t = elapsed();
+    char line[256];
+    std::snprintf(line, sizeof line, "[%s] %6.1fs  runs %lld (%.0f/s)  findings %zu  lock edges %zu  corpus %zu  skipped-xattr %lld",
+                  world.scheme().name.c_str(), t, static_cast<long long>(s.runs), t > 0 ? s.runs / t : 0.0,
+                  s.findings, s.edges, s.corpus, static_cast<long long>(s.skipped_updates));
+    if (!quiet || final) std::cerr << line << (final ? "  done" : "") << "\n";
+  };
+
+  FuzzHooks hooks;
+  hooks.should_stop = [&](const FuzzStats& s) {
+    double t = elapsed();
+    if (t >= next_progress) {
+      progress(s, false);
+      while (next_progress <= t) next_progress += kProgressEverySeconds;
+    }
+    return seconds > 0 && t >= seconds;
+  };
+  hooks.on_finding = [&](const Finding& f, const Repro& repro_in, const Program& program, const FuzzStats&) {
+    ReportContext ctx(world, program);
+    Repro repro = repro_in;
+    repro.comments = {"# ovlfuzz reproducer: " + std::string(FindingKindName(f.kind)),
+                      "# " + ctx.Short(f), "# signature: " + f.signature};
+    std::string artifact = out_dir + "/" + FindingKindName(f.kind) + "-" + SignatureHash(f.signature) + ".ovl";
+    bool fresh = WriteExclusive(artifact, FormatRepro(world, repro));
+    std::cout << ctx.Render(f);
+    if (!fresh) std::cout << "(artifact already existed with this signature; kept the earlier one)\n";
+    std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
+    found.push_back({FindingKindName(f.kind), f.signature, artifact, elapsed()});
+  };
+
+  FuzzSession session(world, scheme_ref, cfg, hooks);
+  session.Run();
+  const FuzzStats& s = session.stats();
+  progress(s, true);
+
+  double total = elapsed();
+  nlohmann::json summary{{"scheme", world.scheme().name},
+                         {"seed", cfg.seed},
+                         {"strategy", StrategyName(cfg.strategy)},
+                         {"runs", s.runs},
+                         {"seconds", total},
+                         {"runs_per_second", total > 0 ? s.runs / total : 0.0},
+                         {"lock_edges", s.edges},
+                         {"skipped_xattr_updates", s.skipped_updates},
+                         {"findings", nlohmann::json::array()}};
+  for (const Found& f : found)
+    summary["findings"].push_back({{"kind", f.kind}, {"signature", f.signature}, {"artifact", f.artifact},
+                                   {"first_found_seconds", f.first_found_seconds}});
+  WriteAtomic(out_dir + "/summary.json", summary.dump(2) + "\n");
+  std::cout << "ovlfuzz fuzz: scheme " << world.scheme().name << ": " << s.runs << " runs in "
+            << static_cast<int64_t>(total * 10) / 10.0 << "s, " << found.size() << " distinct finding(s); summary: "
+            << out_dir << "/summary.json\n";
+  return found.empty() ? kExitClean : kExitFinding;
+}
+
+}  // namespace ovlfuzz::cli

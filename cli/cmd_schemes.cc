@@ -1,0 +1,63 @@
+// `ovlfuzz schemes` and `ovlfuzz check-scheme FILE`.
+#include <iostream>
+
+#include "cli/cli_common.h"
+#include "model/scheme/builtin.h"
+#include "model/scheme/parser.h"
+
+namespace ovlfuzz::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// The first comment line of a scheme: its one-line description.
+std::string Description(const std::string& text) {
+  size_t p = text.find('#');
+  if (p == std::string::npos) return "";
+  size_t e = text.find('\n', p);
+  std::string d = text.substr(p + 1, e == std::string::npos ? std::string::npos : e - p - 1);
+  while (!d.empty() && d.front() == ' ') d.erase(d.begin());
+  return d;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : " ") + x;
+  return s.empty() ? "(clean)" : s;
+}
+
+}  // namespace
+
+int CmdSchemes(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  po::positional_options_description pos;
+  po::variables_map vm;
+  if (!ParseArgs("schemes", "", args, opts, pos, &vm)) return kExitClean;
+  std::cout << "built-in schemes (use with --scheme NAME; or pass a .scheme file):\n\n";
+  for (const BuiltinScheme& b : BuiltinSchemes()) {
+    const World& w = Schemes().Load(b.name);
+    std::cout << "  " << b.name << "\n"
+              << "      " << Description(b.text) << "\n"
+              << "      expect: " << Join(w.scheme().expect) << "\n"
+              << "      ops: " << w.scheme().ops.size() << ", source: " << b.path << "\n\n";
+  }
+  return kExitClean;
+}
+
+int CmdCheckScheme(const std::vector<std::string>& args) {
+  po::options_description opts("options");
+  opts.add_options()("file", po::value<std::string>()->required(), "scheme file to validate");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  if (!ParseArgs("check-scheme", "FILE", args, opts, pos, &vm)) return kExitClean;
+  const std::string path = vm["file"].as<std::string>();
+  Scheme s = ParseScheme(ReadFile(path), path);
+  std::cout << path << ": ok: scheme " << s.name << ", " << s.ops.size() << " ops, "
+            << s.routines.size() - s.ops.size() << " subs, " << s.families.size() << " lock families, expect: "
+            << Join(s.expect) << "\n";
+  return kExitClean;
+}
+
+}  // namespace ovlfuzz::cli

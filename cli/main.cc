@@ -1,0 +1,56 @@
+// ovlfuzz: fuzz overlayfs locking schemes in a deterministic model.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/cli_common.h"
+#include "model/core/input_error.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: ovlfuzz <command> [options]\n"
+    "\n"
+    "Fuzz Linux overlayfs locking schemes in a deterministic user-space model.\n"
+    "\n"
+    "commands:\n"
+    "  fuzz          generate and run programs against a scheme, report findings\n"
+    "  replay        re-execute a reproducer (.ovl) exactly and print its report\n"
+    "  schemes       list the built-in schemes\n"
+    "  check-scheme  validate a scheme file\n"
+    "\n"
+    "Run 'ovlfuzz <command> --help' for the options of a command.\n"
+    "Exit status: 0 clean, 1 finding, 2 bad usage or input.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ovlfuzz::cli;
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return kExitBadInput;
+  }
+  std::string cmd = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return kExitClean;
+  }
+  try {
+    if (cmd == "fuzz") return CmdFuzz(args);
+    if (cmd == "replay") return CmdReplay(args);
+    if (cmd == "schemes") return CmdSchemes(args);
+    if (cmd == "check-scheme") return CmdCheckScheme(args);
+    std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";
+    return kExitBadInput;
+  } catch (const ovlfuzz::InputError& e) {
+    std::cerr << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const UsageError& e) {
+    std::cerr << "ovlfuzz " << cmd << ": error: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "ovlfuzz " << cmd << ": error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+}

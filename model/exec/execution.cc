@@ -1,0 +1,530 @@
+#include "model/exec/execution.h"
+
+#include <algorithm>
+
+#include "model/exec/tsan_bridge.h"
+#include "model/oracle/oracle.h"
+
+namespace ovlfuzz {
+
+Execution::Execution(const World& world, const Program& program, Strategy& strategy,
+                     std::vector<Oracle*> oracles, RunLimits limits)
+    : world_(world),
+      scheme_(world.scheme()),
+      program_(program),
+      strategy_(strategy),
+      oracles_(std::move(oracles)),
+      limits_(limits),
+      threads_(program.threads.size()),
+      locks_(world.instances()),
+      flags_(world.inodes(), 0),
+      frozen_(world.supers(), 0),
+      freezing_(world.supers(), -1) {
+  for (const InitFlag& f : scheme_.init) {
+    int sb = f.sb < 0 ? scheme_.default_overlay : f.sb;
+    auto set = [&](int entity) { flags_[world_.Inode(sb, entity)] |= uint64_t{1} << f.bit; };
+    switch (f.sel) {
+      case InitFlag::Sel::kFiles:
+        for (int e = 0; e < world_.files(); ++e) set(e);
+        break;
+      case InitFlag::Sel::kDirs:
+        for (int e = 0; e < world_.dirs(); ++e) set(world_.files() + e);
+        break;
+      case InitFlag::Sel::kRoot: set(world_.root()); break;
+      case InitFlag::Sel::kOne: set(f.index); break;
+    }
+  }
+  if (tsan::kEnabled) {
+    main_fiber_ = tsan::CurrentFiber();
+    for (size_t t = 0; t < threads_.size(); ++t) {
+      fibers_.push_back(tsan::CreateFiber());
+      static const char* const kNames[] = {"model-T0", "model-T1", "model-T2", "model-T3"};
+      tsan::NameFiber(fibers_.back(), kNames[t % 4]);
+    }
+    for (LockState& l : locks_) tsan::MutexCreate(&l);
+  }
+}
+
+Execution::~Execution() {
+  if (!tsan::kEnabled) return;
+  // Release what is still held (deadlocked or hung runs) on the owner's
+  // fiber so TSan does not see a locked mutex destroyed.
+  for (size_t t = 0; t < threads_.size(); ++t) {
+    if (threads_[t].held.empty()) continue;
+    tsan::SwitchTo(fibers_[t]);
+    for (auto it = threads_[t].held.rbegin(); it != threads_[t].held.rend(); ++it)
+      tsan::Unlock(&locks_[it->inst], it->read);
+  }
+  tsan::SwitchTo(main_fiber_);
+  for (LockState& l : locks_) tsan::MutexDestroy(&l);
+  for (void* f : fibers_) tsan::DestroyFiber(f);
+}
+
+bool Execution::all_done() const {
+  for (const ThreadState& t : threads_)
+    if (t.status != ThreadState::Status::kDone) return false;
+  return true;
+}
+
+bool Execution::CanAcquire(const LockState& s, bool read) {
+  if (read) return s.writer == -1 && s.writers_waiting == 0;
+  return s.writer == -1 && s.readers == 0;
+}
+
+bool Execution::Runnable(int t) const {
+  const ThreadState& th = threads_[t];
+  if (th.status == ThreadState::Status::kReady) return true;
+  if (th.status == ThreadState::Status::kDone) return false;
+  // A blocked writer is counted in writers_waiting; that must not hold it up.
+  return CanAcquire(locks_[th.want_inst], th.want_read);
+}
+
+void Execution::Run() {
+  int64_t hint = 0;
+  for (const auto& ops : program_.threads)
+    for (const OpCall& c : ops) hint += scheme_.routines[c.routine].max_acquisitions;
+  strategy_.Begin(threads(), hint);
+  std::vector<int> runnable;
+  for (;;) {
+    runnable.clear();
+    for (int t = 0; t < threads(); ++t)
+      if (Runnable(t)) runnable.push_back(t);
+    if (runnable.empty()) {
+      if (ThawStuckSupers()) continue;
+      if (!all_done()) Emit(MakeEvent(EventKind::kStuck, -1));
+      break;
+    }
+    if (step_ >= limits_.max_steps) {
+      Emit(MakeEvent(EventKind::kBudget, -1));
+      break;
+    }
+    int t = runnable[0];
+    if (runnable.size() > 1) {
+      t = strategy_.Pick(runnable, step_);
+      schedule_.push_back(static_cast<uint8_t>(t));
+    }
+    ++step_;
+    tsan::SwitchTo(tsan::kEnabled ? fibers_[t] : nullptr);
+    RunSlice(t);
+    tsan::SwitchTo(main_fiber_);
+  }
+  Emit(MakeEvent(EventKind::kEnd, -1));
+}
+
+Event Execution::MakeEvent(EventKind kind, int t) const {
+  Event e;
+  e.kind = kind;
+  e.thread = static_cast<int8_t>(t);
+  e.step = static_cast<int32_t>(step_);
+  if (t >= 0) {
+    const ThreadState& th = threads_[t];
+    e.op_index = static_cast<int16_t>(th.op_index);
+    if (th.depth > 0) {
+      e.routine = th.frames[th.depth - 1].routine;
+      e.pc = th.frames[th.depth - 1].pc;
+    }
+  }
+  return e;
+}
+
+void Execution::Emit(Event e) {
+  for (Oracle* o : oracles_) o->OnEvent(e, *this);
+}
+
+void Execution::StartOp(int t) {
+  ThreadState& th = threads_[t];
+  ++th.op_index;
+  const OpCall& call = program_.threads[t][th.op_index];
+  const Routine& r = scheme_.routines[call.routine];
+  Frame& f = th.frames[0];
+  f.routine = call.routine;
+  f.pc = 0;
+  for (size_t i = 0; i < r.params.size(); ++i)
+    f.args[i] = static_cast<uint8_t>(world_.ArgEntity(r.params[i], call.args[i]));
+  th.depth = 1;
+  Emit(MakeEvent(EventKind::kOpBegin, t));
+}
+
+void Execution::EndOp(int t, bool failed) {
+  ThreadState& th = threads_[t];
+  while (!th.held.empty()) Release(t, th.held.back().inst, /*implicit=*/true);
+  th.depth = 0;
+  Event e = MakeEvent(EventKind::kOpEnd, t);
+  e.failed_op = failed;
+  Emit(e);
+  completed_.emplace_back(t, th.op_index);
+}
+
+int Execution::Entity(const Frame& f, const Ref& ref) const {
+  int e = 0;
+  switch (ref.base) {
+    case Ref::Base::kParam: e = f.args[ref.a]; break;
+    case Ref::Base::kRoot: e = world_.root(); break;
+    case Ref::Base::kWorkdir: e = world_.workdir(); break;
+    case Ref::Base::kIndexdir: e = world_.indexdir(); break;
+    case Ref::Base::kFirst: e = std::min(f.args[ref.a], f.args[ref.b]); break;
+    case Ref::Base::kSecond: e = std::max(f.args[ref.a], f.args[ref.b]); break;
+    case Ref::Base::kSb: e = ref.a; break;
+  }
+  for (int i = 0; i < ref.parents; ++i) e = world_.Parent(e);
+  return e;
+}
+
+int Execution::Inode(const Frame& f, const Ref& ref) const {
+  return world_.Inode(ref.sb < 0 ? scheme_.default_overlay : ref.sb, Entity(f, ref));
+}
+
+int Execution::ResolveLock(const Frame& f, const LockRef& lr) const {
+  const LockFamily& fam = scheme_.families[lr.family];
+  switch (fam.domain) {
+    case Domain::kInode: return world_.Instance(lr.family, Inode(f, lr.obj), lr.level);
+    case Domain::kPipe: return world_.Instance(lr.family, Entity(f, lr.obj), lr.level);
+    case Domain::kSb:
+      if (fam.family == FamilyKind::kSbWriters) return world_.SbWriters(lr.obj.a, lr.level);
+      return world_.Instance(lr.family, lr.obj.a, lr.level);
+    case Domain::kGlobal: return world_.Instance(lr.family, 0, lr.level);
+  }
+  return 0;
+}
+
+bool Execution::EvalCond(const Frame& f, int cond) const {
+  const Routine& r = scheme_.routines[f.routine];
+  for (const CondAtom& a : r.conds[cond]) {
+    bool ok = false;
+    switch (a.kind) {
+      case CondAtom::Kind::kHas:
+      case CondAtom::Kind::kLacks: {
+        bool has = (flags_[Inode(f, a.ref)] >> a.bit) & 1;
+        ok = has == (a.kind == CondAtom::Kind::kHas);
+        break;
+      }
+      case CondAtom::Kind::kAnyChildHas:
+      case CondAtom::Kind::kNoChildHas: {
+        int parent = Entity(f, a.ref);
+        int sb = a.ref.sb < 0 ? scheme_.default_overlay : a.ref.sb;
+        bool any = false;
+        for (int e = 0; e < world_.root(); ++e)
+          if (world_.Parent(e) == parent && ((flags_[world_.Inode(sb, e)] >> a.bit) & 1)) any = true;
+        ok = any == (a.kind == CondAtom::Kind::kAnyChildHas);
+        break;
+      }
+      case CondAtom::Kind::kFrozen: ok = frozen_[a.sb] != 0; break;
+      case CondAtom::Kind::kNotFrozen: ok = frozen_[a.sb] == 0; break;
+      case CondAtom::Kind::kSame: ok = Entity(f, a.ref) == Entity(f, a.ref2); break;
+      case CondAtom::Kind::kDiffer: ok = Entity(f, a.ref) != Entity(f, a.ref2); break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
+  LockState& s = locks_[inst];
+  if (read) {
+    ++s.readers;
+    ++s.reader_count[t];
+  } else {
+    s.writer = static_cast<int8_t>(t);
+  }
+  HeldLock h;
+  h.inst = inst;
+  h.cls = cls;
+  h.read = read;
+  h.trylock = trylock;
+  h.site = {t, threads_[t].op_index, f.routine, f.pc, static_cast<int>(step_)};
+  threads_[t].held.push_back(h);
+  Event e = MakeEvent(EventKind::kAcquired, t);
+  e.inst = inst;
+  e.cls = cls;
+  e.read = read;
+  e.trylock = trylock;
+  Emit(e);
+}
+
+bool Execution::Release(int t, int inst, bool implicit) {
+  std::vector<HeldLock>& held = threads_[t].held;
+  auto it = std::find_if(held.rbegin(), held.rend(), [&](const HeldLock& h) { return h.inst == inst; });
+  if (it == held.rend()) return false;
+  HeldLock h = *it;
+  held.erase(std::next(it).base());
+  LockState& s = locks_[inst];
+  if (h.read) {
+    --s.readers;
+    --s.reader_count[t];
+  } else {
+    s.writer = -1;
+  }
+  tsan::Unlock(&s, h.read);
+  Event e = MakeEvent(EventKind::kReleased, t);
+  e.inst = inst;
+  e.cls = h.cls;
+  e.read = h.read;
+  e.implicit = implicit;
+  Emit(e);
+  return true;
+}
+
+void Execution::ThawSuper(int sb, bool implicit) {
+  for (int lvl = 2; lvl >= 0; --lvl) locks_[world_.SbWriters(sb, lvl)].writer = -1;
+  frozen_[sb] = 0;
+  Event e = MakeEvent(EventKind::kThawed, -1);
+  e.inode = sb;
+  e.implicit = implicit;
+  Emit(e);
+}
+
+bool Execution::ThawStuckSupers() {
+  bool any = false;
+  for (int sb = 0; sb < world_.supers(); ++sb) {
+    if (frozen_[sb]) {
+      ThawSuper(sb, /*implicit=*/true);
+      any = true;
+    }
+  }
+  return any;
+}
+
+void Execution::RunSlice(int t) {
+  ThreadState& th = threads_[t];
+  bool acquired = false;
+  for (;;) {
+    if (th.depth == 0) {
+      if (th.op_index + 1 >= static_cast<int>(program_.threads[t].size())) {
+        th.status = ThreadState::Status::kDone;
+        Emit(MakeEvent(EventKind::kThreadDone, t));
+        return;
+      }
+      StartOp(t);
+    }
+    Frame& f = th.frames[th.depth - 1];
+    const Routine& r = scheme_.routines[f.routine];
+    const Instr& in = r.code[f.pc];
+    switch (in.op) {
+      case Opc::kLock: {
+        if (acquired) return;  // park at the next scheduling point
+        acquired = true;
+        int inst = ResolveLock(f, in.lock);
+        int cls = world_.ClassOf(inst, in.lock.subclass);
+        LockState& s = locks_[inst];
+        bool was_blocked = th.status == ThreadState::Status::kBlocked;
+        if (!was_blocked) {
+          Event e = MakeEvent(EventKind::kAttempt, t);
+          e.inst = inst;
+          e.cls = cls;
+          e.read = in.read;
+          Emit(e);
+          tsan::PreLock(&s, in.read, false);
+        }
+        if (!CanAcquire(s, in.read)) {
+          th.status = ThreadState::Status::kBlocked;
+          th.want_inst = inst;
+          th.want_cls = cls;
+          th.want_read = in.read;
+          if (!in.read) ++s.writers_waiting;
+          Event e = MakeEvent(EventKind::kBlocked, t);
+          e.inst = inst;
+          e.cls = cls;
+          e.read = in.read;
+          Emit(e);
+          return;
+        }
+        if (was_blocked && !in.read) --s.writers_waiting;
+        th.status = ThreadState::Status::kReady;
+        th.want_inst = -1;
+        tsan::PostLock(&s, in.read, false, false);
+        Acquire(t, inst, cls, in.read, false, f);
+        ++f.pc;
+        break;
+      }
+      case Opc::kTrylock: {
+        if (acquired) return;
+        acquired = true;
+        int inst = ResolveLock(f, in.lock);
+        int cls = world_.ClassOf(inst, in.lock.subclass);
+        LockState& s = locks_[inst];
+        tsan::PreLock(&s, in.read, true);
+        if (CanAcquire(s, in.read)) {
+          tsan::PostLock(&s, in.read, true, false);
+          Acquire(t, inst, cls, in.read, true, f);
+          ++f.pc;
+          break;
+        }
+        tsan::PostLock(&s, in.read, true, true);
+        Event e = MakeEvent(EventKind::kTryFailed, t);
+        e.inst = inst;
+        e.cls = cls;
+        e.read = in.read;
+        e.fallback = static_cast<uint8_t>(in.fallback);
+        Emit(e);
+        if (in.fallback == Fallback::kSkip) {
+          Event sk = MakeEvent(EventKind::kSkipped, t);
+          sk.skipped = &in.skipped_xattrs;
+          Emit(sk);
+          f.pc = in.target;
+        } else if (in.fallback == Fallback::kFail) {
+          EndOp(t, /*failed=*/true);
+        } else {
+          ++f.pc;
+        }
+        break;
+      }
+      case Opc::kUnlock: {
+        int inst = ResolveLock(f, in.lock);
+        if (!Release(t, inst, false)) {
+          Event e = MakeEvent(EventKind::kBadUnlock, t);
+          e.inst = inst;
+          e.cls = world_.ClassOf(inst, in.lock.subclass);
+          Emit(e);
+        }
+        ++f.pc;
+        break;
+      }
+      case Opc::kFreezeBegin:
+        if (frozen_[in.sb] || freezing_[in.sb] >= 0) {
+          f.pc = in.target;  // freeze_super(): -EBUSY
+        } else {
+          freezing_[in.sb] = static_cast<int8_t>(t);
+          ++f.pc;
+        }
+        break;
+      case Opc::kFreezeEnd: {
+        // lockdep_sb_freeze_release(): the levels stay write-locked but
+        // belong to the superblock, not to this task, from now on.
+        for (int lvl = 2; lvl >= 0; --lvl) {
+          int inst = world_.SbWriters(in.sb, lvl);
+          Release(t, inst, /*implicit=*/true);
+          locks_[inst].writer = kOwnerSb;
+        }
+        frozen_[in.sb] = 1;
+        freezing_[in.sb] = -1;
+        Event e = MakeEvent(EventKind::kFrozen, t);
+        e.inode = in.sb;
+        Emit(e);
+        ++f.pc;
+        break;
+      }
+      case Opc::kThaw:
+        if (frozen_[in.sb]) ThawSuper(in.sb, /*implicit=*/false);
+        ++f.pc;
+        break;
+      case Opc::kCall: {
+        if (th.depth >= kMaxCallDepth) {
+          Emit(MakeEvent(EventKind::kSchemeError, t));
+          EndOp(t, /*failed=*/true);
+          break;
+        }
+        Frame callee;
+        callee.routine = static_cast<int16_t>(in.callee);
+        callee.pc = 0;
+        for (int i = 0; i < in.nargs; ++i) callee.args[i] = static_cast<uint8_t>(Entity(f, in.args[i]));
+        ++f.pc;
+        th.frames[th.depth++] = callee;
+        break;
+      }
+      case Opc::kJumpIfNot:
+        f.pc = EvalCond(f, in.cond) ? f.pc + 1 : in.target;
+        break;
+      case Opc::kJump:
+        f.pc = in.target;
+        break;
+      case Opc::kSetXattr:
+      case Opc::kRemoveXattr: {
+        int inode = Inode(f, in.ref);
+        bool set = in.op == Opc::kSetXattr;
+        if (set) flags_[inode] |= uint64_t{1} << in.bit;
+        else flags_[inode] &= ~(uint64_t{1} << in.bit);
+        Event e = MakeEvent(EventKind::kXattr, t);
+        e.inode = inode;
+        e.bit = in.bit;
+        e.set = set;
+        Emit(e);
+        ++f.pc;
+        break;
+      }
+      case Opc::kSetFlag:
+        flags_[Inode(f, in.ref)] |= uint64_t{1} << in.bit;
+        ++f.pc;
+        break;
+      case Opc::kClearFlag:
+        flags_[Inode(f, in.ref)] &= ~(uint64_t{1} << in.bit);
+        ++f.pc;
+        break;
+      case Opc::kModify: {
+        Event e = MakeEvent(EventKind::kModify, t);
+        e.inode = Inode(f, in.ref);
+        Emit(e);
+        ++f.pc;
+        break;
+      }
+      case Opc::kReturn:
+        if (--th.depth == 0) {
+          ++th.depth;  // EndOp's events still name this op's last instruction
+          EndOp(t, false);
+        }
+        break;
+      case Opc::kFail:
+        EndOp(t, /*failed=*/true);
+        break;
+    }
+  }
+}
+
+Site Execution::SiteOf(int t) const {
+  const ThreadState& th = threads_[t];
+  Site s;
+  s.thread = t;
+  s.op_index = th.op_index;
+  s.step = static_cast<int>(step_);
+  if (th.depth > 0) {
+    s.routine = th.frames[th.depth - 1].routine;
+    s.pc = th.frames[th.depth - 1].pc;
+  }
+  return s;
+}
+
+std::vector<int> Execution::WaitsFor(int t) const {
+  std::vector<int> out;
+  const ThreadState& th = threads_[t];
+  if (th.status != ThreadState::Status::kBlocked) return out;
+  const LockState& s = locks_[th.want_inst];
+  if (s.writer >= 0) out.push_back(s.writer);
+  // A writer waits for every reader, itself included (a nested read).
+  for (int o = 0; o < threads() && !th.want_read; ++o)
+    if (s.reader_count[o] > 0) out.push_back(o);
+  if (th.want_read && s.writers_waiting > 0) {
+    for (int o = 0; o < threads(); ++o) {
+      const ThreadState& w = threads_[o];
+      if (o != t && w.status == ThreadState::Status::kBlocked && w.want_inst == th.want_inst && !w.want_read)
+        out.push_back(o);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+ThreadSnapshot Execution::Snapshot(int t) const {
+  const ThreadState& th = threads_[t];
+  ThreadSnapshot s;
+  s.thread = t;
+  s.done = th.status == ThreadState::Status::kDone;
+  s.blocked = th.status == ThreadState::Status::kBlocked;
+  s.at = SiteOf(t);
+  if (s.blocked) {
+    s.wait_inst = th.want_inst;
+    s.wait_cls = th.want_cls;
+    s.wait_read = th.want_read;
+    s.waits_for = WaitsFor(t);
+  }
+  s.held = th.held;
+  return s;
+}
+
+std::string Execution::OpText(int thread, int op_index) const {
+  if (thread < 0 || op_index < 0 || thread >= threads() ||
+      op_index >= static_cast<int>(program_.threads[thread].size()))
+    return "-";
+  return FormatOpCall(world_, program_.threads[thread][op_index]);
+}
+
+}  // namespace ovlfuzz

@@ -1,0 +1,145 @@
+// Execution: runs one Program of one scheme under a Strategy.
+//
+// Model threads are explicit interpreter states (op index, call frames,
+// held locks), not OS threads or stackful fibers: a context switch is a
+// change of index, blocking is a status, and the whole model state is a
+// small value. All model state changes go through Step() -> RunSlice(),
+// which emits Events to the oracles (folly DeterministicSchedule's choke
+// point). A slice runs one thread until it has performed one acquisition
+// (lock, trylock or a freeze level) and reached the next one; every
+// acquisition is therefore one scheduling point.
+//
+// Semantics (kernel behaviour mirrored, see docs/model.md):
+//  - mutex: exclusive; re-acquiring a held mutex waits forever.
+//  - rwsem and percpu rwsem levels: readers share; a writer excludes all;
+//    a *waiting* writer blocks new readers (percpu_down_read() after
+//    rcu_sync_enter() in percpu_down_write()).
+//  - trylock never waits; it fails whenever a blocking attempt would wait.
+//  - freeze: write-locks the levels in order, then hands them to the
+//    superblock (lockdep_sb_freeze_release); thaw releases them. If nobody
+//    can run while a superblock is frozen, the environment thaws it (an
+//    administrator's `fsfreeze -u`), so only a *waiting* freezer deadlocks.
+//  - locks still held when an op returns are released in reverse order
+//    (the error-path unwinding every kernel op performs).
+#ifndef OVLFUZZ_MODEL_EXEC_EXECUTION_H_
+#define OVLFUZZ_MODEL_EXEC_EXECUTION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/exec/event.h"
+#include "model/oracle/finding.h"
+#include "model/program/program.h"
+#include "model/sched/strategy.h"
+#include "model/world/world.h"
+
+namespace ovlfuzz {
+
+class Oracle;
+
+constexpr int kOwnerSb = -2;  // writer field of a frozen superblock's levels
+
+struct LockState {
+  int8_t writer = -1;  // thread, kOwnerSb, or -1
+  uint8_t readers = 0;
+  uint8_t reader_count[kMaxThreads] = {0, 0, 0, 0};
+  uint8_t writers_waiting = 0;
+};
+
+struct Frame {
+  int16_t routine = -1;
+  int32_t pc = 0;
+  uint8_t args[kMaxParams] = {0, 0, 0};
+};
+
+struct ThreadState {
+  enum class Status : uint8_t { kReady, kBlocked, kDone };
+  Status status = Status::kReady;
+  int op_index = -1;
+  int depth = 0;
+  Frame frames[kMaxCallDepth];
+  std::vector<HeldLock> held;
+  // While blocked: what it waits for.
+  int want_inst = -1;
+  int want_cls = -1;
+  bool want_read = false;
+};
+
+struct RunLimits {
+  int64_t max_steps = 10000;  // slices; past it the run is reported as a hang
+};
+
+class Execution {
+ public:
+  Execution(const World& world, const Program& program, Strategy& strategy,
+            std::vector<Oracle*> oracles, RunLimits limits = {});
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // Runs to the end (all done, stuck, or out of budget).
+  void Run();
+
+  // ---- read-only view for oracles and reports ----
+  const World& world() const { return world_; }
+  const Program& program() const { return program_; }
+  int threads() const { return static_cast<int>(threads_.size()); }
+  const ThreadState& thread(int t) const { return threads_[t]; }
+  const LockState& lock(int inst) const { return locks_[inst]; }
+  uint64_t flags(int inode) const { return flags_[inode]; }
+  const std::vector<uint64_t>& all_flags() const { return flags_; }
+  bool frozen(int sb) const { return frozen_[sb] != 0; }
+  int64_t steps() const { return step_; }
+  const std::vector<uint8_t>& schedule() const { return schedule_; }
+  // (thread, op_index) in the order ops completed.
+  const std::vector<std::pair<int, int>>& completion_order() const { return completed_; }
+  bool all_done() const;
+  bool diverged() const { return strategy_.Diverged(); }
+  Site SiteOf(int t) const;
+  // Threads that `t` (blocked) waits for: holders of its lock and, for a
+  // reader, the writers queued ahead of it.
+  std::vector<int> WaitsFor(int t) const;
+  ThreadSnapshot Snapshot(int t) const;
+  // Name of the op a site belongs to, e.g. "splice_to_ovl p0 f1".
+  std::string OpText(int thread, int op_index) const;
+
+ private:
+  bool Runnable(int t) const;
+  static bool CanAcquire(const LockState& s, bool read);
+  void RunSlice(int t);
+  void StartOp(int t);
+  void EndOp(int t, bool failed);
+  void Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f);
+  bool Release(int t, int inst, bool implicit);
+  bool ThawStuckSupers();
+  void ThawSuper(int sb, bool implicit);
+  bool EvalCond(const Frame& f, int cond) const;
+  int Entity(const Frame& f, const Ref& ref) const;
+  int Inode(const Frame& f, const Ref& ref) const;
+  int ResolveLock(const Frame& f, const LockRef& lr) const;
+  void Emit(Event e);
+  Event MakeEvent(EventKind kind, int t) const;
+
+  const World& world_;
+  const Scheme& scheme_;
+  const Program& program_;
+  Strategy& strategy_;
+  std::vector<Oracle*> oracles_;
+  RunLimits limits_;
+
+  std::vector<ThreadState> threads_;
+  std::vector<LockState> locks_;
+  std::vector<uint64_t> flags_;
+  std::vector<uint8_t> frozen_;
+  std::vector<int8_t> freezing_;
+  int64_t step_ = 0;
+  std::vector<uint8_t> schedule_;
+  std::vector<std::pair<int, int>> completed_;
+  std::vector<void*> fibers_;  // TSan fibers (tsan build only)
+  void* main_fiber_ = nullptr;
+};
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_EXEC_EXECUTION_H_

@@ -1,0 +1,74 @@
+// FuzzSession: the built-in fuzzing loop behind `ovlfuzz fuzz`.
+//
+// Each iteration generates a program or mutates one from the corpus, runs it
+// under a fresh strategy seed, keeps it in the corpus when it reaches a new
+// lock-order edge or a new "waited for" class (coverage that sees
+// concurrency), and reports every finding whose signature is new. The loop
+// is deterministic for a given seed: run i always executes the same program
+// with the same schedule. Time and output belong to the caller, through the
+// hooks, so the model stays free of clocks and I/O.
+#ifndef OVLFUZZ_MODEL_HARNESS_FUZZ_SESSION_H_
+#define OVLFUZZ_MODEL_HARNESS_FUZZ_SESSION_H_
+
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/core/rng.h"
+#include "model/harness/run_once.h"
+#include "model/program/generate.h"
+#include "model/program/repro.h"
+
+namespace ovlfuzz {
+
+struct FuzzConfig {
+  GenLimits gen;
+  StrategyKind strategy = StrategyKind::kPct;
+  int pct_depth = 3;
+  uint64_t seed = 1;
+  int64_t max_runs = 0;  // 0: until should_stop() says so
+  RunLimits run_limits;
+};
+
+struct FuzzStats {
+  int64_t runs = 0;
+  size_t edges = 0;          // distinct lock-order edges seen
+  size_t corpus = 0;
+  size_t findings = 0;       // distinct signatures
+  int64_t skipped_updates = 0;
+};
+
+struct FuzzHooks {
+  // A finding with a new signature; `repro` replays it.
+  std::function<void(const Finding&, const Repro&, const Program&, const FuzzStats&)> on_finding;
+  // Called every `poll_every` runs; return true to stop.
+  std::function<bool(const FuzzStats&)> should_stop;
+  int poll_every = 64;
+};
+
+class FuzzSession {
+ public:
+  FuzzSession(const World& world, std::string scheme_ref, FuzzConfig config, FuzzHooks hooks);
+  void Run();
+  const FuzzStats& stats() const { return stats_; }
+
+ private:
+  Program NextProgram();
+  bool AddFeatures(const RunResult& r);
+
+  const World& world_;
+  std::string scheme_ref_;
+  FuzzConfig config_;
+  FuzzHooks hooks_;
+  Rng rng_;
+  FuzzStats stats_;
+  std::vector<Program> corpus_;
+  std::set<uint64_t> features_;
+  std::set<std::string> signatures_;
+};
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_HARNESS_FUZZ_SESSION_H_

@@ -1,0 +1,78 @@
+#include "model/harness/run_once.h"
+
+#include <algorithm>
+
+#include "model/oracle/lock_inversion.h"
+#include "model/oracle/oracle.h"
+#include "model/oracle/skipped_xattr.h"
+
+namespace ovlfuzz {
+namespace {
+
+bool TouchesFreeze(const Scheme& s, int routine, int depth = 0) {
+  if (depth > kMaxCallDepth) return false;
+  for (const Instr& in : s.routines[routine].code) {
+    if (in.op == Opc::kFreezeBegin || in.op == Opc::kThaw) return true;
+    if (in.op == Opc::kCall && TouchesFreeze(s, in.callee, depth + 1)) return true;
+  }
+  return false;
+}
+
+// Records which classes threads had to wait for (a coverage feature).
+class BlockedObserver : public Oracle {
+ public:
+  void OnEvent(const Event& e, const Execution&) override {
+    if (e.kind == EventKind::kBlocked) classes.push_back(e.cls);
+  }
+  void Collect(const Execution&, std::vector<Finding>*) override {}
+  std::vector<int> classes;
+};
+
+}  // namespace
+
+Program SerialReference(const World& world, const Program& program,
+                        const std::vector<std::pair<int, int>>& completion_order) {
+  Program ref;
+  ref.threads.emplace_back();
+  for (const auto& [t, op] : completion_order) {
+    const OpCall& call = program.threads[t][op];
+    if (!TouchesFreeze(world.scheme(), call.routine)) ref.threads[0].push_back(call);
+  }
+  if (ref.threads[0].empty()) ref.threads.clear();
+  return ref;
+}
+
+RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
+                  const RunLimits& limits) {
+  LockInversionOracle inversion;
+  SkippedXattrOracle skipped;
+  BlockedObserver blocked;
+  auto deadlock = MakeDeadlockOracle();
+  auto missed = MakeMissedTrylockOracle();
+  auto faults = MakeRuntimeFaultOracle();
+  std::vector<Oracle*> oracles = {&inversion, deadlock.get(), missed.get(), &skipped, faults.get(), &blocked};
+
+  Execution x(world, program, strategy, oracles, limits);
+  x.Run();
+
+  RunResult r;
+  if (skipped.skipped_updates() > 0 && x.all_done()) {
+    Program ref = SerialReference(world, program, x.completion_order());
+    auto serial = MakeRandomStrategy(0);  // one thread: never consulted
+    Execution rx(world, ref, *serial, {}, limits);
+    rx.Run();
+    skipped.SetReference(rx.all_flags());
+  }
+  for (Oracle* o : oracles) o->Collect(x, &r.findings);
+  r.schedule = x.schedule();
+  r.steps = x.steps();
+  r.diverged = x.diverged();
+  r.skipped_updates = skipped.skipped_updates();
+  r.edges = inversion.graph().edges();
+  r.blocked_classes = std::move(blocked.classes);
+  std::sort(r.blocked_classes.begin(), r.blocked_classes.end());
+  r.blocked_classes.erase(std::unique(r.blocked_classes.begin(), r.blocked_classes.end()), r.blocked_classes.end());
+  return r;
+}
+
+}  // namespace ovlfuzz

@@ -1,0 +1,40 @@
+// RunOnce: the single entry point every front end uses (CLI fuzz/replay,
+// tests, and later the libFuzzer/AFL++ adapters): run one program of one
+// scheme under one strategy with all oracles, and return the findings, the
+// schedule actually taken and coverage features.
+#ifndef OVLFUZZ_MODEL_HARNESS_RUN_ONCE_H_
+#define OVLFUZZ_MODEL_HARNESS_RUN_ONCE_H_
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "model/exec/execution.h"
+#include "model/oracle/finding.h"
+#include "model/program/program.h"
+#include "model/sched/strategy.h"
+#include "model/world/world.h"
+
+namespace ovlfuzz {
+
+struct RunResult {
+  std::vector<Finding> findings;
+  std::vector<uint8_t> schedule;  // thread chosen at each decision with >1 runnable
+  int64_t steps = 0;
+  bool diverged = false;          // replay only: the recorded schedule did not fit
+  int64_t skipped_updates = 0;
+  std::vector<std::pair<int, int>> edges;  // lock-class dependencies (from, to)
+  std::vector<int> blocked_classes;        // classes some thread waited for
+};
+
+RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
+                  const RunLimits& limits = {});
+
+// The ops of `program` in completion order as one thread, minus ops that
+// freeze or thaw: the serial reference run of the skipped-xattr oracle.
+Program SerialReference(const World& world, const Program& program,
+                        const std::vector<std::pair<int, int>>& completion_order);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_HARNESS_RUN_ONCE_H_

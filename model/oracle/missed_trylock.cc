@@ -1,0 +1,64 @@
+// Missed-trylock-fallback oracle: an op modifies a file system (data or an
+// xattr) without holding that file system's freeze protection
+// (sb_writers at SB_FREEZE_WRITE, read or write side). The typical cause is
+// a `trylock ... else ignore` whose failure let the modification proceed;
+// the report names that failed trylock when there was one.
+#include <map>
+#include <set>
+
+#include "model/exec/execution.h"
+#include "model/oracle/oracle.h"
+#include "model/oracle/signature.h"
+
+namespace ovlfuzz {
+namespace {
+
+class MissedTrylockOracle : public Oracle {
+ public:
+  void OnEvent(const Event& e, const Execution& x) override {
+    if (e.kind == EventKind::kOpBegin) last_failed_.erase(e.thread);
+    if (e.kind == EventKind::kTryFailed) last_failed_[e.thread] = {e.thread, e.op_index, e.routine, e.pc, e.step};
+    if (e.kind != EventKind::kModify && e.kind != EventKind::kXattr) return;
+    const World& w = x.world();
+    int sb = w.InodeSb(e.inode);
+    int need = w.SbWriters(sb, 0);
+    for (const HeldLock& h : x.thread(e.thread).held)
+      if (h.inst == need) return;
+    const Scheme& s = w.scheme();
+    const Routine& r = s.routines[e.routine];
+    std::string effect = e.kind == EventKind::kModify ? "modify" : (e.set ? "setxattr " : "removexattr ") + s.bits[e.bit];
+    std::string op = s.routines[x.program().threads[e.thread][e.op_index].routine].name;
+    Finding f;
+    f.kind = FindingKind::kMissedTrylock;
+    f.site = {e.thread, e.op_index, e.routine, e.pc, e.step};
+    f.signature = std::string(FindingKindName(f.kind)) + ":" + op + "/" + r.name + ": " + effect + " " +
+                  s.supers[sb].name + " without " + w.ClassName(w.ClassOf(need, 0));
+    if (!seen_.insert(f.signature).second) return;
+    f.notes.push_back(effect + " on " + w.InodeName(e.inode) + " without holding " + w.ClassName(w.ClassOf(need, 0)) +
+                      " (" + w.InstanceName(need) + ")");
+    auto it = last_failed_.find(e.thread);
+    if (it != last_failed_.end()) {
+      const Site& t = it->second;
+      f.notes.push_back("after a failed trylock at " + s.routines[t.routine].name + " (" + s.path + ":" +
+                        std::to_string(s.routines[t.routine].code[t.pc].line) + ") whose fallback was not taken");
+    }
+    for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
+    found_.push_back(std::move(f));
+  }
+
+  void Collect(const Execution&, std::vector<Finding>* out) override {
+    for (Finding& f : found_) out->push_back(std::move(f));
+    found_.clear();
+  }
+
+ private:
+  std::map<int, Site> last_failed_;
+  std::set<std::string> seen_;
+  std::vector<Finding> found_;
+};
+
+}  // namespace
+
+std::unique_ptr<Oracle> MakeMissedTrylockOracle() { return std::make_unique<MissedTrylockOracle>(); }
+
+}  // namespace ovlfuzz

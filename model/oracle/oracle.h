@@ -1,0 +1,34 @@
+// Oracle: consumes the executor's event stream and produces findings.
+//
+// An oracle reads events and, through the const Execution view, the state a
+// kernel developer would see in a lockdep splat (held locks, what a thread
+// waits for). It never drives the scheduler or changes the model. Adding an
+// oracle means adding one file and one line in MakeOracles().
+#ifndef OVLFUZZ_MODEL_ORACLE_ORACLE_H_
+#define OVLFUZZ_MODEL_ORACLE_ORACLE_H_
+
+#include <memory>
+#include <vector>
+
+#include "model/exec/event.h"
+#include "model/oracle/finding.h"
+
+namespace ovlfuzz {
+
+class Execution;
+
+class Oracle {
+ public:
+  virtual ~Oracle() = default;
+  virtual void OnEvent(const Event& event, const Execution& x) = 0;
+  // Called once after kEnd; appends this run's findings.
+  virtual void Collect(const Execution& x, std::vector<Finding>* out) = 0;
+};
+
+std::unique_ptr<Oracle> MakeDeadlockOracle();
+std::unique_ptr<Oracle> MakeMissedTrylockOracle();
+std::unique_ptr<Oracle> MakeRuntimeFaultOracle();
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_ORACLE_ORACLE_H_

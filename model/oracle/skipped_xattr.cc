@@ -1,0 +1,52 @@
+#include "model/oracle/skipped_xattr.h"
+
+#include <set>
+
+#include "model/exec/execution.h"
+
+namespace ovlfuzz {
+
+void SkippedXattrOracle::OnEvent(const Event& e, const Execution&) {
+  if (e.kind != EventKind::kSkipped || e.skipped == nullptr || e.skipped->empty()) return;
+  ++skipped_;
+  if (skip_sites_.size() < 8) skip_sites_.push_back({e.thread, e.op_index, e.routine, e.pc, e.step});
+}
+
+void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) {
+  if (skipped_ == 0 || reference_.empty() || !x.all_done()) return;
+  const World& w = x.world();
+  const Scheme& s = w.scheme();
+  Finding f;
+  f.kind = FindingKind::kSkippedXattr;
+  f.skipped_updates = skipped_;
+  std::set<std::string> diverged;
+  for (int inode = 0; inode < w.inodes(); ++inode) {
+    if (s.supers[w.InodeSb(inode)].overlay) continue;  // only on-disk layers
+    uint64_t diff = x.flags(inode) ^ reference_[inode];
+    for (int bit = 0; diff >> bit; ++bit) {
+      if (!((diff >> bit) & 1)) continue;
+      bool now = (x.flags(inode) >> bit) & 1;
+      f.notes.push_back(w.InodeName(inode) + ": xattr " + s.bits[bit] + (now ? " present" : " missing") +
+                        " at quiescence, but " + (now ? "absent" : "present") + " after the serial run");
+      diverged.insert(s.bits[bit]);
+    }
+  }
+  if (diverged.empty()) return;
+  std::set<std::string> ops;
+  for (const Site& site : skip_sites_) {
+    ops.insert(s.routines[x.program().threads[site.thread][site.op_index].routine].name);
+    f.notes.push_back("skipped at " + s.routines[site.routine].name + " (" + s.path + ":" +
+                      std::to_string(s.routines[site.routine].code[site.pc].line) + ") in T" +
+                      std::to_string(site.thread) + " op #" + std::to_string(site.op_index) + " " +
+                      x.OpText(site.thread, site.op_index));
+  }
+  f.site = skip_sites_.front();
+  f.signature = "skipped-xattr-update:";
+  for (const std::string& op : ops) f.signature += op + ",";
+  f.signature.back() = ':';
+  for (const std::string& b : diverged) f.signature += " " + b;
+  for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
+  out->push_back(std::move(f));
+}
+
+}  // namespace ovlfuzz

@@ -1,0 +1,73 @@
+// PCT (Burckhardt et al., "A Randomized Scheduler with Probabilistic
+// Guarantees of Finding Bugs", ASPLOS 2010). Threads get distinct random
+// priorities d..d+n-1; d-1 change points are drawn uniformly from [1, k];
+// at the i-th change point the running thread's priority drops to i (below
+// every initial priority). The highest-priority runnable thread always runs.
+// A bug of depth d is then hit with probability >= 1/(n * k^(d-1)).
+#include <algorithm>
+
+#include "model/core/rng.h"
+#include "model/sched/strategy.h"
+
+namespace ovlfuzz {
+namespace {
+
+class PctStrategy : public Strategy {
+ public:
+  PctStrategy(uint64_t seed, int depth) : rng_(seed), depth_(std::max(depth, 1)) {}
+
+  void Begin(int threads, int64_t steps_hint) override {
+    priority_.assign(threads, 0);
+    std::vector<int> order(threads);
+    for (int i = 0; i < threads; ++i) order[i] = i;
+    for (int i = threads - 1; i > 0; --i) std::swap(order[i], order[rng_.Below(i + 1)]);
+    for (int i = 0; i < threads; ++i) priority_[order[i]] = depth_ + i;
+    change_points_.clear();
+    int64_t k = std::max<int64_t>(steps_hint, 1);
+    for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + static_cast<int64_t>(rng_.Below(k)));
+  }
+
+  int Pick(const std::vector<int>& runnable, int64_t step) override {
+    int best = runnable[0];
+    for (int t : runnable)
+      if (priority_[t] > priority_[best]) best = t;
+    // A change point at this step demotes the thread that would run now.
+    for (size_t i = 0; i < change_points_.size(); ++i) {
+      if (change_points_[i] == step) {
+        priority_[best] = static_cast<int>(i) + 1;
+        best = runnable[0];
+        for (int t : runnable)
+          if (priority_[t] > priority_[best]) best = t;
+      }
+    }
+    return best;
+  }
+
+ private:
+  Rng rng_;
+  int depth_;
+  std::vector<int> priority_;
+  std::vector<int64_t> change_points_;
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> MakePctStrategy(uint64_t seed, int depth) {
+  return std::make_unique<PctStrategy>(seed, depth);
+}
+
+std::unique_ptr<Strategy> MakeStrategy(const StrategyConfig& config) {
+  if (config.kind == StrategyKind::kRandom) return MakeRandomStrategy(config.seed);
+  return MakePctStrategy(config.seed, config.pct_depth);
+}
+
+std::string StrategyName(StrategyKind kind) { return kind == StrategyKind::kRandom ? "random" : "pct"; }
+
+bool ParseStrategyName(const std::string& name, StrategyKind* kind) {
+  if (name == "random") *kind = StrategyKind::kRandom;
+  else if (name == "pct") *kind = StrategyKind::kPct;
+  else return false;
+  return true;
+}
+
+}  // namespace ovlfuzz

@@ -1,0 +1,36 @@
+// Line-oriented tokenizer for scheme files and .ovl reproducers.
+//
+// Both formats are "one statement per line", so the lexer splits text into
+// lines of tokens, each token carrying its 1-based line and column for
+// FILE:LINE:COL diagnostics. `#` starts a comment. Words may contain
+// letters, digits, '_', '.', '-' and '*' so that names such as `v5.0`,
+// `start-write-callback`, `lock-inversion` and `0*3` are single tokens.
+#ifndef OVLFUZZ_MODEL_SCHEME_LEXER_H_
+#define OVLFUZZ_MODEL_SCHEME_LEXER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ovlfuzz {
+
+struct Token {
+  enum class Kind { kWord, kString, kPunct };
+  Kind kind = Kind::kWord;
+  std::string text;
+  int line = 0;
+  int col = 0;
+};
+
+struct TokenLine {
+  int line = 0;
+  std::vector<Token> tokens;
+};
+
+// Splits `text` into non-empty token lines. Throws InputError (naming
+// `file`) on an unterminated string or a character outside the language.
+std::vector<TokenLine> Tokenize(std::string_view text, const std::string& file);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_SCHEME_LEXER_H_

@@ -1,0 +1,23 @@
+#include "model/scheme/scheme_loader.h"
+
+#include "model/scheme/builtin.h"
+#include "model/scheme/parser.h"
+
+namespace ovlfuzz {
+
+const World& SchemeSet::Load(const std::string& ref) {
+  auto it = cache_.find(ref);
+  if (it != cache_.end()) return *it->second.world;
+  Entry e;
+  if (const BuiltinScheme* b = FindBuiltinScheme(ref)) {
+    e.scheme = std::make_unique<Scheme>(ParseScheme(b->text, b->path));
+  } else {
+    e.scheme = std::make_unique<Scheme>(ParseScheme(reader_(ref), ref));
+  }
+  e.world = std::make_unique<World>(*e.scheme);
+  const World& w = *e.world;
+  cache_.emplace(ref, std::move(e));
+  return w;
+}
+
+}  // namespace ovlfuzz

@@ -1,0 +1,38 @@
+// SchemeSet: parsed schemes with their worlds, cached by reference, so a
+// scheme is parsed once per process however many programs use it.
+// A reference is a built-in name ("v5.0") or, through the caller-supplied
+// file reader, a path to a .scheme file.
+#ifndef OVLFUZZ_MODEL_SCHEME_SCHEME_LOADER_H_
+#define OVLFUZZ_MODEL_SCHEME_SCHEME_LOADER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "model/scheme/scheme.h"
+#include "model/world/world.h"
+
+namespace ovlfuzz {
+
+class SchemeSet {
+ public:
+  // Reads a file's text or throws InputError(path, 0, 0, why).
+  using FileReader = std::function<std::string(const std::string& path)>;
+  explicit SchemeSet(FileReader reader) : reader_(std::move(reader)) {}
+
+  // Built-in name first, then a file path. Throws InputError.
+  const World& Load(const std::string& ref);
+
+ private:
+  struct Entry {
+    std::unique_ptr<Scheme> scheme;
+    std::unique_ptr<World> world;
+  };
+  FileReader reader_;
+  std::map<std::string, Entry> cache_;
+};
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_SCHEME_SCHEME_LOADER_H_

@@ -1,0 +1,134 @@
+#include "model/world/world.h"
+
+#include <unordered_map>
+
+namespace ovlfuzz {
+
+namespace {
+const char* const kSbLevelClass[] = {"sb_writers", "sb_pagefaults", "sb_internal"};
+}  // namespace
+
+World::World(const Scheme& scheme) : scheme_(scheme) {
+  int total = 0;
+  for (size_t f = 0; f < scheme_.families.size(); ++f) {
+    const LockFamily& fam = scheme_.families[f];
+    int objects = fam.domain == Domain::kInode ? inodes()
+                : fam.domain == Domain::kPipe  ? pipes()
+                : fam.domain == Domain::kSb    ? supers()
+                                               : 1;
+    int levels = static_cast<int>(fam.levels.size());
+    family_base_.push_back(total);
+    family_levels_.push_back(levels);
+    for (int o = 0; o < objects; ++o) {
+      for (int l = 0; l < levels; ++l) {
+        inst_family_.push_back(static_cast<int16_t>(f));
+        inst_object_.push_back(static_cast<int16_t>(o));
+        inst_level_.push_back(static_cast<int8_t>(l));
+      }
+    }
+    total += objects * levels;
+  }
+  inst_class_.resize(static_cast<size_t>(total) * (kMaxSubclass + 1));
+  for (int i = 0; i < total; ++i) {
+    std::string base = BaseClassName(inst_family_[i], inst_object_[i], inst_level_[i]);
+    for (int sub = 0; sub <= kMaxSubclass; ++sub)
+      inst_class_[i * (kMaxSubclass + 1) + sub] =
+          InternClass(sub == 0 ? base : base + "/" + std::to_string(sub));
+  }
+}
+
+int World::InternClass(const std::string& name) {
+  for (size_t i = 0; i < class_names_.size(); ++i)
+    if (class_names_[i] == name) return static_cast<int>(i);
+  class_names_.push_back(name);
+  return static_cast<int>(class_names_.size()) - 1;
+}
+
+int World::Parent(int entity) const {
+  if (entity < scheme_.files) return scheme_.files + entity % scheme_.dirs;
+  return root();
+}
+
+std::string World::EntityName(int entity) const {
+  if (entity < scheme_.files) return "f" + std::to_string(entity);
+  if (entity < root()) return "d" + std::to_string(entity - scheme_.files);
+  if (entity == root()) return "root";
+  return entity == workdir() ? "workdir" : "indexdir";
+}
+
+std::string World::InodeName(int inode) const {
+  int sb = InodeSb(inode);
+  std::string e = EntityName(InodeEntity(inode));
+  if (sb == scheme_.default_overlay) return e;
+  return scheme_.supers[sb].name + "(" + e + ")";
+}
+
+int World::ArgDomain(ParamType t) const {
+  switch (t) {
+    case ParamType::kFile: return files();
+    case ParamType::kDir: return dirs();
+    case ParamType::kNode: return files() + dirs();
+    case ParamType::kPipe: return pipes();
+  }
+  return 1;
+}
+
+int World::ArgEntity(ParamType t, int value) const {
+  return t == ParamType::kDir ? files() + value : value;
+}
+
+int World::SbWriters(int sb, int level) const {
+  return Instance(3, scheme_.supers[sb].writers_of, level);
+}
+
+std::string World::InstanceName(int inst) const {
+  const LockFamily& fam = scheme_.families[inst_family_[inst]];
+  int obj = inst_object_[inst];
+  std::string s = fam.name;
+  switch (fam.domain) {
+    case Domain::kInode: s += "(" + InodeName(obj) + ")"; break;
+    case Domain::kPipe: s += "(p" + std::to_string(obj) + ")"; break;
+    case Domain::kSb: s += "(" + scheme_.supers[obj].name; break;
+    case Domain::kGlobal: break;
+  }
+  if (fam.domain == Domain::kSb) {
+    if (fam.levels.size() > 1) s += ", " + fam.levels[inst_level_[inst]];
+    s += ")";
+  }
+  return s;
+}
+
+// Class names follow lockdep: per-fs-type keys print as NAME#N, overlay keys
+// are arrays indexed by stacking depth and print as `&key[depth]`, with #2
+// for the second depth's key (lockdep's suffix for same-named keys).
+std::string World::BaseClassName(int family, int object, int level) const {
+  const LockFamily& fam = scheme_.families[family];
+  auto sbof = [&](int sb) -> const Superblock& { return scheme_.supers[sb]; };
+  auto num = [](int n) { return "#" + std::to_string(n); };
+  auto depth_suffix = [](int depth) { return depth > 1 ? "#" + std::to_string(depth) : std::string(); };
+  switch (fam.family) {
+    case FamilyKind::kIRwsem: {
+      const Superblock& sb = sbof(InodeSb(object));
+      bool dir = IsDir(InodeEntity(object));
+      if (sb.overlay)
+        return std::string(dir ? "&ovl_i_mutex_dir_key[depth]" : "&ovl_i_mutex_key[depth]") + depth_suffix(sb.depth);
+      return std::string(dir ? "&type->i_mutex_dir_key" : "&sb->s_type->i_mutex_key") + num(sb.class_no);
+    }
+    case FamilyKind::kOvlLock:
+      return "&ovl_i_lock_key[depth]" + depth_suffix(sbof(InodeSb(object)).depth);
+    case FamilyKind::kPipeMutex:
+      return "&pipe->mutex";
+    case FamilyKind::kSbWriters:
+      return std::string(kSbLevelClass[level]) + num(sbof(object).class_no);
+    case FamilyKind::kSUmount:
+      return "&type->s_umount_key" + num(sbof(object).class_no);
+    case FamilyKind::kRenameMutex:
+      return "&type->s_vfs_rename_key" + num(sbof(object).class_no);
+    case FamilyKind::kDeclared:
+      if (fam.levels.size() > 1) return fam.class_name + ":" + fam.levels[level];
+      return fam.class_name;
+  }
+  return fam.name;
+}
+
+}  // namespace ovlfuzz

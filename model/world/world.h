@@ -1,0 +1,87 @@
+// World: the objects a scheme's ops act on, laid out densely.
+//
+// Entities are the names of the overlay namespace, the same on every layer:
+//   files  f0..f(F-1)        (file fi lives in dir d(i % D))
+//   dirs   d0..d(D-1)        (children of root)
+//   root, workdir, indexdir  (workdir/indexdir exist on layers only)
+// An inode is (superblock, entity). Lock instances are numbered densely per
+// family and object, so the executor keeps lock state in flat arrays, and
+// every instance knows its lockdep class name (with subclass variants),
+// e.g. `&ovl_i_mutex_dir_key[depth]`, `&type->i_mutex_dir_key#4/1`,
+// `sb_writers#4`, `&pipe->mutex/1`.
+//
+// A World is built once per scheme and is immutable; per-run state lives in
+// the executor.
+#ifndef OVLFUZZ_MODEL_WORLD_WORLD_H_
+#define OVLFUZZ_MODEL_WORLD_WORLD_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/scheme/scheme.h"
+
+namespace ovlfuzz {
+
+class World {
+ public:
+  explicit World(const Scheme& scheme);
+
+  const Scheme& scheme() const { return scheme_; }
+
+  int files() const { return scheme_.files; }
+  int dirs() const { return scheme_.dirs; }
+  int pipes() const { return scheme_.pipes; }
+  int entities() const { return scheme_.files + scheme_.dirs + 3; }
+  int root() const { return scheme_.files + scheme_.dirs; }
+  int workdir() const { return root() + 1; }
+  int indexdir() const { return root() + 2; }
+  int supers() const { return static_cast<int>(scheme_.supers.size()); }
+  int inodes() const { return supers() * entities(); }
+  int Inode(int sb, int entity) const { return sb * entities() + entity; }
+  int InodeSb(int inode) const { return inode / entities(); }
+  int InodeEntity(int inode) const { return inode % entities(); }
+  bool IsDir(int entity) const { return entity >= scheme_.files; }
+  int Parent(int entity) const;
+  std::string EntityName(int entity) const;
+  std::string InodeName(int inode) const;  // "f0", "upper(d1)"
+
+  // Number of values a program argument of this type may take.
+  int ArgDomain(ParamType t) const;
+  // Entity (or pipe) an argument value denotes.
+  int ArgEntity(ParamType t, int value) const;
+
+  // Lock instances.
+  int instances() const { return static_cast<int>(inst_family_.size()); }
+  int Instance(int family, int object, int level) const {
+    return family_base_[family] + object * family_levels_[family] + level;
+  }
+  int InstanceFamily(int inst) const { return inst_family_[inst]; }
+  int InstanceObject(int inst) const { return inst_object_[inst]; }
+  int InstanceLevel(int inst) const { return inst_level_[inst]; }
+  LockKind InstanceKind(int inst) const { return scheme_.families[inst_family_[inst]].kind; }
+  std::string InstanceName(int inst) const;  // "i_rwsem(upper(d0))"
+  // The instance sb_writers(sb, level) resolves to, honouring `writers=`.
+  int SbWriters(int sb, int level) const;
+
+  // Lock classes (lockdep keys, including the subclass).
+  int ClassOf(int inst, int subclass) const { return inst_class_[inst * (kMaxSubclass + 1) + subclass]; }
+  const std::string& ClassName(int cls) const { return class_names_[cls]; }
+  int classes() const { return static_cast<int>(class_names_.size()); }
+
+ private:
+  std::string BaseClassName(int family, int object, int level) const;
+  int InternClass(const std::string& name);
+
+  const Scheme& scheme_;
+  std::vector<int> family_base_, family_levels_;
+  std::vector<int16_t> inst_family_;
+  std::vector<int16_t> inst_object_;
+  std::vector<int8_t> inst_level_;
+  std::vector<int32_t> inst_class_;
+  std::vector<std::string> class_names_;
+};
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_WORLD_WORLD_H_

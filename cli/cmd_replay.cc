@@ -36,7 +36,7 @@ int CmdReplay(const std::vector<std::string>& args) {
           return Schemes().Load(ref);
         } catch (const InputError& e) {
           // An error inside an existing scheme file keeps its own FILE:LINE:COL.
-          if (e.file() != ref || e.message().rfind("cannot open", 0) != 0) throw;
+          if (e.file() != ref || e.message().rfind("not a built-in scheme", 0) != 0) throw;
           throw InputError(path, line, col, "cannot load scheme '" + ref + "': " + e.message());
         }
       },

@@ -26,6 +26,8 @@ class LockInversionOracle : public Oracle {
   const LockGraph& graph() const { return graph_; }
 
  private:
+  void Report(std::vector<ChainLink> cycle, const Execution& x);
+
   LockGraph graph_;
   std::vector<Finding> found_;
   std::set<std::string> signatures_;

@@ -32,21 +32,32 @@ void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) 
     }
   }
   if (diverged.empty()) return;
-  std::set<std::string> ops;
   for (const Site& site : skip_sites_) {
-    ops.insert(s.routines[x.program().threads[site.thread][site.op_index].routine].name);
     f.notes.push_back("skipped at " + s.routines[site.routine].name + " (" + s.path + ":" +
                       std::to_string(s.routines[site.routine].code[site.pc].line) + ") in T" +
                       std::to_string(site.thread) + " op #" + std::to_string(site.op_index) + " " +
                       x.OpText(site.thread, site.op_index));
   }
-  f.site = skip_sites_.front();
-  f.signature = "skipped-xattr-update:";
-  for (const std::string& op : ops) f.signature += op + ",";
-  f.signature.back() = ':';
-  for (const std::string& b : diverged) f.signature += " " + b;
   for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
-  out->push_back(std::move(f));
+  // One finding per skip site whose skipped block updates a diverged xattr.
+  // The signature names the skipping op and the xattrs that block updates
+  // (static, from the scheme), so it does not depend on which subset of
+  // skips happened to coincide in one run.
+  std::set<std::string> causes;
+  for (const Site& site : skip_sites_) {
+    const std::vector<int8_t>& bits = s.routines[site.routine].code[site.pc].skipped_xattrs;
+    bool relevant = false;
+    std::string cause = s.routines[x.program().threads[site.thread][site.op_index].routine].name + " skips";
+    for (int8_t bit : bits) {
+      cause += " " + s.bits[bit];
+      relevant |= diverged.count(s.bits[bit]) > 0;
+    }
+    if (!relevant || !causes.insert(cause).second) continue;
+    Finding g = f;
+    g.site = site;
+    g.signature = "skipped-xattr-update:" + cause;
+    out->push_back(std::move(g));
+  }
 }
 
 }  // namespace ovlfuzz

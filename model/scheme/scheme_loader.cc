@@ -1,5 +1,6 @@
 #include "model/scheme/scheme_loader.h"
 
+#include "model/core/input_error.h"
 #include "model/scheme/builtin.h"
 #include "model/scheme/parser.h"
 
@@ -12,7 +13,16 @@ const World& SchemeSet::Load(const std::string& ref) {
   if (const BuiltinScheme* b = FindBuiltinScheme(ref)) {
     e.scheme = std::make_unique<Scheme>(ParseScheme(b->text, b->path));
   } else {
-    e.scheme = std::make_unique<Scheme>(ParseScheme(reader_(ref), ref));
+    std::string text;
+    try {
+      text = reader_(ref);
+    } catch (const InputError& err) {
+      std::string names;
+      for (const BuiltinScheme& b : BuiltinSchemes()) names += std::string(names.empty() ? "" : ", ") + b.name;
+      throw InputError(ref, err.line(), err.col(),
+                       "not a built-in scheme (" + names + ") and not a readable file: " + err.message());
+    }
+    e.scheme = std::make_unique<Scheme>(ParseScheme(text, ref));
   }
   e.world = std::make_unique<World>(*e.scheme);
   const World& w = *e.world;

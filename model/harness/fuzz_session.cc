@@ -26,8 +26,7 @@ bool FuzzSession::AddFeatures(const RunResult& r) {
       ++stats_.edges;
     }
   }
-  for (int cls : r.blocked_classes)
-    fresh |= features_.insert((uint64_t{2} << 62) | static_cast<uint64_t>(cls)).second;
+  for (int64_t f : r.blocking_features) fresh |= features_.insert(static_cast<uint64_t>(f)).second;
   return fresh;
 }
 

@@ -18,14 +18,26 @@ bool TouchesFreeze(const Scheme& s, int routine, int depth = 0) {
   return false;
 }
 
-// Records which classes threads had to wait for (a coverage feature).
+// Coverage that sees blocking: on every wait, the set of classes all
+// currently blocked threads wait for, together with what the new waiter
+// holds on top. Reaching two or three simultaneous waiters is progress
+// towards a deadlock even when no new lock-order edge appears.
 class BlockedObserver : public Oracle {
  public:
-  void OnEvent(const Event& e, const Execution&) override {
-    if (e.kind == EventKind::kBlocked) classes.push_back(e.cls);
+  void OnEvent(const Event& e, const Execution& x) override {
+    if (e.kind != EventKind::kBlocked) return;
+    const ThreadState& me = x.thread(e.thread);
+    uint64_t h = 0x9e3779b97f4a7c15ULL * (1 + static_cast<uint64_t>(e.cls));
+    h ^= me.held.empty() ? 0 : static_cast<uint64_t>(me.held.back().cls + 1) << 20;
+    std::vector<int> waiting;
+    for (int t = 0; t < x.threads(); ++t)
+      if (x.thread(t).status == ThreadState::Status::kBlocked) waiting.push_back(x.thread(t).want_cls);
+    std::sort(waiting.begin(), waiting.end());
+    for (int c : waiting) h = (h ^ static_cast<uint64_t>(c + 1)) * 0x100000001b3ULL;
+    features.push_back(static_cast<int64_t>(h >> 2));
   }
   void Collect(const Execution&, std::vector<Finding>*) override {}
-  std::vector<int> classes;
+  std::vector<int64_t> features;
 };
 
 }  // namespace
@@ -69,9 +81,7 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
   r.diverged = x.diverged();
   r.skipped_updates = skipped.skipped_updates();
   r.edges = inversion.graph().edges();
-  r.blocked_classes = std::move(blocked.classes);
-  std::sort(r.blocked_classes.begin(), r.blocked_classes.end());
-  r.blocked_classes.erase(std::unique(r.blocked_classes.begin(), r.blocked_classes.end()), r.blocked_classes.end());
+  r.blocking_features = std::move(blocked.features);
   return r;
 }
 

@@ -24,7 +24,7 @@ struct RunResult {
   bool diverged = false;          // replay only: the recorded schedule did not fit
   int64_t skipped_updates = 0;
   std::vector<std::pair<int, int>> edges;  // lock-class dependencies (from, to)
-  std::vector<int> blocked_classes;        // classes some thread waited for
+  std::vector<int64_t> blocking_features;  // hashed "who waits for what" states
 };
 
 RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,

@@ -103,9 +103,10 @@ std::vector<std::string> Mutate(const World& world, const GenLimits& limits, Rng
   int want = static_cast<int>(rng.Range(1, 3));
   for (int tries = 0; tries < 16 && static_cast<int>(applied.size()) < want; ++tries) {
     const Mutation& m = Mutations()[rng.Below(Mutations().size())];
-    if (m.apply(world, limits, rng, p)) applied.push_back(m.name);
+    if (!m.apply(world, limits, rng, p)) continue;
+    applied.push_back(m.name);
+    Sanitize(world, p);  // drops emptied threads before the next mutation
   }
-  Sanitize(world, p);
   return applied;
 }
 

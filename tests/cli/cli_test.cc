@@ -1,0 +1,196 @@
+// End-to-end tests of the ovlfuzz binary: fuzz -> artifact -> replay,
+// exit statuses, and one-line errors for bad input.
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Result {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ovlfuzz-cli-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+
+  Result Run(const std::string& args) {
+    Result r;
+    std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
+    std::string cmd = "cd " + dir_ + " && " + std::string(OVLFUZZ_BINARY) + " " + args + " >" + out + " 2>" + err;
+    int rc = std::system(cmd.c_str());
+    r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    r.out = Slurp(out);
+    r.err = Slurp(err);
+    return r;
+  }
+  std::string Write(const std::string& name, const std::string& data) {
+    std::ofstream(dir_ + "/" + name, std::ios::binary) << data;
+    return name;
+  }
+  std::vector<std::string> List(const std::string& sub) {
+    std::vector<std::string> names;
+    if (DIR* d = opendir((dir_ + "/" + sub).c_str())) {
+      while (dirent* e = readdir(d))
+        if (e->d_name[0] != '.') names.push_back(e->d_name);
+      closedir(d);
+    }
+    return names;
+  }
+  static bool OneLineError(const Result& r, const std::string& file) {
+    return r.err.find('\n') == r.err.size() - 1 && r.err.rfind(file + ":", 0) == 0 &&
+           r.err.find(": error: ") != std::string::npos;
+  }
+  std::string dir_;
+};
+
+TEST_F(Cli, FuzzV50FindsTheSeedChainAndReplaysBitForBit) {
+  Result f = Run("fuzz --scheme v5.0 --runs 3000 --out out -q");
+  ASSERT_EQ(f.status, 1) << f.err;
+  EXPECT_NE(f.out.find("&pipe->mutex/1"), std::string::npos);
+  EXPECT_NE(f.out.find("replay: ovlfuzz replay out/lock-inversion-"), std::string::npos);
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ + "/out/summary.json"));
+  EXPECT_EQ(summary["runs"], 3000);
+  ASSERT_FALSE(summary["findings"].empty());
+  for (const auto& fnd : summary["findings"]) {
+    EXPECT_TRUE(fnd.contains("kind") && fnd.contains("signature") && fnd.contains("first_found_seconds"));
+    std::string artifact = fnd["artifact"];
+    Result a = Run("replay " + artifact);
+    Result b = Run("replay " + artifact);
+    EXPECT_EQ(a.status, 1) << a.out << a.err;
+    EXPECT_EQ(a.out, b.out);
+    EXPECT_NE(a.out.find("signature: " + fnd["signature"].get<std::string>()), std::string::npos) << a.out;
+    EXPECT_NE(a.out.find("replay: ovlfuzz replay " + artifact), std::string::npos);
+  }
+  for (const std::string& n : List("out")) EXPECT_EQ(n.find(".tmp."), std::string::npos) << n;
+}
+
+TEST_F(Cli, MainlineIsClean) {
+  Result f = Run("fuzz --scheme mainline --runs 3000 --out out -q");
+  EXPECT_EQ(f.status, 0) << f.out << f.err;
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ + "/out/summary.json"));
+  EXPECT_TRUE(summary["findings"].empty());
+}
+
+TEST_F(Cli, ReplayJsonHasTheDocumentedFields) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --runs 500 --out out -q").status, 1);
+  std::string artifact = "out/" + List("out").front();
+  if (artifact.find("summary") != std::string::npos) artifact = "out/" + List("out").back();
+  Result r = Run("replay " + artifact + " --format json");
+  ASSERT_EQ(r.status, 1) << r.err;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["scheme"]["name"], "v5.0");
+  ASSERT_FALSE(j["findings"].empty());
+  const auto& f = j["findings"][0];
+  for (const char* key : {"kind", "signature", "signature_hash", "chain", "threads", "site"})
+    EXPECT_TRUE(f.contains(key)) << key;
+  EXPECT_TRUE(j.contains("schedule") && j.contains("threads") && j.contains("replay"));
+}
+
+TEST_F(Cli, BrokenSchemeLineIsExit2WithFileLineCol) {
+  std::string good = Slurp(std::string(OVLFUZZ_SOURCE_DIR) + "/model/schemes/mainline.scheme");
+  size_t at = good.find("  lock i_rwsem(f)  ");
+  ASSERT_NE(at, std::string::npos);
+  good.replace(at, 18, "  lokc i_rwsem(f)  ");
+  Write("broken.scheme", good);
+  Result r = Run("fuzz --scheme broken.scheme --runs 10 --out out");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(OneLineError(r, "broken.scheme")) << r.err;
+  EXPECT_NE(r.err.find("unknown statement 'lokc'"), std::string::npos) << r.err;
+  Result c = Run("check-scheme broken.scheme");
+  EXPECT_EQ(c.status, 2);
+  EXPECT_EQ(c.err, r.err);
+}
+
+TEST_F(Cli, TruncatedReproducerIsExit2) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --runs 500 --out out -q").status, 1);
+  std::string name;
+  for (const std::string& n : List("out"))
+    if (n.find(".ovl") != std::string::npos) name = n;
+  std::string text = Slurp(dir_ + "/out/" + name);
+  Write("cut.ovl", text.substr(0, text.find("schedule")));
+  Result r = Run("replay cut.ovl");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(OneLineError(r, "cut.ovl")) << r.err;
+}
+
+TEST_F(Cli, RandomBytesAreExit2) {
+  std::string bytes;
+  unsigned seed = 12345;
+  for (int i = 0; i < 4096; ++i) bytes.push_back(static_cast<char>((seed = seed * 1103515245 + 12345) >> 16));
+  Write("random.ovl", bytes);
+  Write("random.scheme", bytes);
+  Result r = Run("replay random.ovl");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(OneLineError(r, "random.ovl")) << r.err;
+  Result s = Run("check-scheme random.scheme");
+  EXPECT_EQ(s.status, 2);
+  EXPECT_TRUE(OneLineError(s, "random.scheme")) << s.err;
+}
+
+TEST_F(Cli, BadFlagsAreExit2) {
+  for (const char* args : {"fuzz --scheme v5.0 --bogus", "fuzz", "fuzz --scheme v5.0 --threads 9",
+                           "fuzz --scheme v5.0 --strategy dfs", "fuzz --scheme nosuch --runs 1",
+                           "replay", "replay missing.ovl", "frobnicate"}) {
+    Result r = Run(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << ": " << r.err;
+  }
+}
+
+TEST_F(Cli, HelpOnEverySubcommand) {
+  for (const char* cmd : {"fuzz", "replay", "schemes", "check-scheme"}) {
+    Result r = Run(std::string(cmd) + " --help");
+    EXPECT_EQ(r.status, 0) << cmd;
+    EXPECT_NE(r.out.find("usage: ovlfuzz"), std::string::npos) << cmd;
+  }
+}
+
+TEST_F(Cli, SchemesListsBuiltinsAndCheckSchemeAcceptsThem) {
+  Result r = Run("schemes");
+  EXPECT_EQ(r.status, 0);
+  for (const char* name : {"v5.0", "mainline", "start-write-callback", "s-writers-redirect", "trylock-xattr"}) {
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+    Result c = Run(std::string("check-scheme ") + OVLFUZZ_SOURCE_DIR + "/model/schemes/" + name + ".scheme");
+    EXPECT_EQ(c.status, 0) << c.err;
+  }
+}
+
+TEST_F(Cli, SchemeFileFromDocsWorkedExample) {
+  Result r = Run(std::string("fuzz --scheme ") + OVLFUZZ_SOURCE_DIR +
+                 "/docs/examples/ima-open.scheme --runs 3000 --out out -q");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("&iint->mutex"), std::string::npos);
+  std::string name;
+  for (const std::string& n : List("out"))
+    if (n.find(".ovl") != std::string::npos) name = n;
+  Result p = Run("replay out/" + name);
+  EXPECT_EQ(p.status, 1) << p.err;
+}
+
+}  // namespace

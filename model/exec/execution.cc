@@ -313,7 +313,7 @@ void Execution::RunSlice(int t) {
           e.cls = cls;
           e.read = in.read;
           Emit(e);
-          tsan::PreLock(&s, in.read, false);
+          tsan::Attempt(&s, in.read);
         }
         if (!CanAcquire(s, in.read)) {
           th.status = ThreadState::Status::kBlocked;
@@ -331,7 +331,7 @@ void Execution::RunSlice(int t) {
         if (was_blocked && !in.read) --s.writers_waiting;
         th.status = ThreadState::Status::kReady;
         th.want_inst = -1;
-        tsan::PostLock(&s, in.read, false, false);
+        tsan::Acquired(&s, in.read);
         Acquire(t, inst, cls, in.read, false, f);
         ++f.pc;
         break;
@@ -342,14 +342,13 @@ void Execution::RunSlice(int t) {
         int inst = ResolveLock(f, in.lock);
         int cls = world_.ClassOf(inst, in.lock.subclass);
         LockState& s = locks_[inst];
-        tsan::PreLock(&s, in.read, true);
         if (CanAcquire(s, in.read)) {
-          tsan::PostLock(&s, in.read, true, false);
+          tsan::TryLock(&s, in.read, true);
           Acquire(t, inst, cls, in.read, true, f);
           ++f.pc;
           break;
         }
-        tsan::PostLock(&s, in.read, true, true);
+        tsan::TryLock(&s, in.read, false);
         Event e = MakeEvent(EventKind::kTryFailed, t);
         e.inst = inst;
         e.cls = cls;

@@ -30,32 +30,72 @@ bool FuzzSession::AddFeatures(const RunResult& r) {
   return fresh;
 }
 
+std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind) {
+  StrategyConfig sc{kind, config_.pct_depth, strategy_seed};
+  auto strategy = MakeStrategy(sc);
+  RunResult r = RunOnce(world_, program, *strategy, config_.run_limits);
+  ++stats_.runs;
+  stats_.skipped_updates += r.skipped_updates;
+  if (AddFeatures(r) && corpus_.size() < kMaxCorpus) {
+    corpus_.push_back(program);
+    stats_.corpus = corpus_.size();
+  }
+  std::vector<Finding> fresh;
+  for (Finding& f : r.findings) {
+    if (!signatures_.insert(f.signature).second) continue;
+    stats_.findings = signatures_.size();
+    Repro repro;
+    repro.scheme_ref = scheme_ref_;
+    repro.scheme_hash = world_.scheme().hash;
+    repro.strategy = sc;
+    repro.program = program;
+    repro.schedule = r.schedule;
+    if (hooks_.on_finding) hooks_.on_finding(f, repro, program, stats_);
+    fresh.push_back(std::move(f));
+  }
+  return fresh;
+}
+
+void FuzzSession::Escalate(const Finding& inversion, const Program& program) {
+  const Scheme& s = world_.scheme();
+  Program p;
+  std::set<std::pair<int, int>> seen;
+  bool read_side = false;
+  for (const ChainLink& l : inversion.chain) {
+    read_side |= l.read;
+    if (seen.insert({l.site.thread, l.site.op_index}).second)
+      p.threads.push_back({program.threads[l.site.thread][l.site.op_index]});
+  }
+  // Readers only block each other through a queued writer: add the ops
+  // that freeze a superblock.
+  if (read_side) {
+    for (int op : s.ops) {
+      for (const Instr& in : s.routines[op].code) {
+        if (in.op != Opc::kFreezeBegin) continue;
+        OpCall c;
+        c.routine = static_cast<int16_t>(op);
+        p.threads.push_back({c});
+        break;
+      }
+    }
+  }
+  if (p.threads.size() > kMaxThreads) return;
+  Sanitize(world_, &p);
+  for (int i = 0; i < config_.escalation_runs; ++i) {
+    if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) return;
+    StrategyKind kind = i % 2 ? StrategyKind::kRandom : StrategyKind::kPct;
+    for (const Finding& f : Execute(p, rng_.Next(), kind))
+      if (f.kind == FindingKind::kDeadlock) return;
+  }
+}
+
 void FuzzSession::Run() {
   for (;;) {
     if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) break;
     if (stats_.runs % hooks_.poll_every == 0 && hooks_.should_stop && hooks_.should_stop(stats_)) break;
     Program program = NextProgram();
-    uint64_t run_seed = rng_.Next();
-    StrategyConfig sc{config_.strategy, config_.pct_depth, run_seed};
-    auto strategy = MakeStrategy(sc);
-    RunResult r = RunOnce(world_, program, *strategy, config_.run_limits);
-    ++stats_.runs;
-    stats_.skipped_updates += r.skipped_updates;
-    if (AddFeatures(r) && corpus_.size() < kMaxCorpus) {
-      corpus_.push_back(program);
-      stats_.corpus = corpus_.size();
-    }
-    for (const Finding& f : r.findings) {
-      if (!signatures_.insert(f.signature).second) continue;
-      stats_.findings = signatures_.size();
-      Repro repro;
-      repro.scheme_ref = scheme_ref_;
-      repro.scheme_hash = world_.scheme().hash;
-      repro.strategy = sc;
-      repro.program = program;
-      repro.schedule = r.schedule;
-      if (hooks_.on_finding) hooks_.on_finding(f, repro, program, stats_);
-    }
+    for (const Finding& f : Execute(program, rng_.Next(), config_.strategy))
+      if (f.kind == FindingKind::kLockInversion && config_.escalation_runs > 0) Escalate(f, program);
   }
   if (hooks_.should_stop) hooks_.should_stop(stats_);
 }

@@ -29,6 +29,7 @@ struct FuzzConfig {
   int pct_depth = 3;
   uint64_t seed = 1;
   int64_t max_runs = 0;  // 0: until should_stop() says so
+  int escalation_runs = 256;  // schedules tried per new lock inversion (0: off)
   RunLimits run_limits;
 };
 
@@ -57,6 +58,14 @@ class FuzzSession {
  private:
   Program NextProgram();
   bool AddFeatures(const RunResult& r);
+  // Runs `program` under `strategy_seed`, updates corpus and stats, and
+  // reports new signatures. Returns the run's findings.
+  std::vector<Finding> Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind);
+  // A new lock inversion is lockdep's "possible" deadlock. Escalation asks
+  // whether it is a real one: the ops that created the cycle's edges, one
+  // per thread, plus a freezer when a freeze-protection class is involved,
+  // run under many schedules. Programs stay valid; findings are ordinary.
+  void Escalate(const Finding& inversion, const Program& program);
 
   const World& world_;
   std::string scheme_ref_;

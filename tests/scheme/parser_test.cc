@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "model/core/input_error.h"
 
 namespace ovlfuzz {
@@ -80,7 +82,12 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"scheme x\n  end\n", 2, 3, "'end' without an open"},
         BadCase{"scheme x\nworld files=99\nop a():\nend\n", 2, 13, "must be in 1..8"},
         BadCase{"scheme x\nop a():\n  unlock sb_writers(upper, nope)\nend\n", 3, 28, "has no level 'nope'"},
-        BadCase{"scheme x\nop a():\n  lock i_rwsem(root) $\nend\n", 3, 22, "unexpected character"}));
+        BadCase{"scheme x\nop a():\n  lock i_rwsem(root) $\nend\n", 3, 22, "unexpected character"}),
+    [](const ::testing::TestParamInfo<BadCase>& i) {
+      std::string name = "L" + std::to_string(i.param.line) + "C" + std::to_string(i.param.col) + "_";
+      for (const char* p = i.param.message_part; *p; ++p) name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+      return name + "_" + std::to_string(i.index);
+    });
 
 TEST(Parser, IsKnownFindingKind) {
   EXPECT_TRUE(IsKnownFindingKind("deadlock"));

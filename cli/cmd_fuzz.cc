@@ -124,6 +124,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
                          {"seconds", total},
                          {"runs_per_second", total > 0 ? s.runs / total : 0.0},
                          {"lock_edges", s.edges},
+                         {"cross_run_cycles", s.cross_run_cycles},
                          {"skipped_xattr_updates", s.skipped_updates},
                          {"findings", nlohmann::json::array()}};
   for (const Found& f : found)

@@ -45,8 +45,14 @@ int CmdReplay(const std::vector<std::string>& args) {
   RunLimits limits;
   limits.max_steps = vm["max-steps"].as<int64_t>();
   RunResult result = RunOnce(*world, repro.program, *strategy, limits);
-  if (result.diverged)
-    throw InputError(path, 1, 1, "the recorded schedule does not fit this program (edited or corrupt reproducer)");
+  if (repro.scheme_changed)
+    std::cerr << "ovlfuzz replay: warning: scheme '" << repro.scheme_ref
+              << "' changed since this reproducer was recorded; replaying against its current text\n";
+  if (!ScheduleFits(repro, result.diverged, result.schedule))
+    throw InputError(path, 1, 1,
+                     repro.scheme_changed
+                         ? "the recorded schedule does not fit the changed scheme (re-record the reproducer)"
+                         : "the recorded schedule does not fit this program (edited or corrupt reproducer)");
 
   const std::string replay = "ovlfuzz replay " + ShellQuote(path);
   std::string out;

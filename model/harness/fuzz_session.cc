@@ -1,5 +1,9 @@
 #include "model/harness/fuzz_session.h"
 
+#include <algorithm>
+
+#include "model/oracle/signature.h"
+
 namespace ovlfuzz {
 
 namespace {
@@ -20,8 +24,9 @@ Program FuzzSession::NextProgram() {
 
 bool FuzzSession::AddFeatures(const RunResult& r) {
   bool fresh = false;
-  for (const auto& [from, to] : r.edges) {
-    if (features_.insert((uint64_t{1} << 62) | (static_cast<uint64_t>(from) << 24) | static_cast<uint64_t>(to)).second) {
+  for (const ChainLink& l : r.edges) {
+    const uint64_t from = static_cast<uint64_t>(l.from_cls), to = static_cast<uint64_t>(l.cls);
+    if (features_.insert((uint64_t{1} << 62) | (from << 24) | to).second) {
       fresh = true;
       ++stats_.edges;
     }
@@ -30,10 +35,13 @@ bool FuzzSession::AddFeatures(const RunResult& r) {
   return fresh;
 }
 
-std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind) {
+std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind,
+                                          RunResult* result) {
   StrategyConfig sc{kind, config_.pct_depth, strategy_seed};
   auto strategy = MakeStrategy(sc);
-  RunResult r = RunOnce(world_, program, *strategy, config_.run_limits);
+  RunResult local;
+  RunResult& r = result ? *result : local;
+  r = RunOnce(world_, program, *strategy, config_.run_limits);
   ++stats_.runs;
   stats_.skipped_updates += r.skipped_updates;
   if (AddFeatures(r) && corpus_.size() < kMaxCorpus) {
@@ -56,31 +64,31 @@ std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strat
   return fresh;
 }
 
-void FuzzSession::Escalate(const Finding& inversion, const Program& program) {
+Program FuzzSession::CycleProgram(const std::vector<OpCall>& ops, bool read_side) const {
   const Scheme& s = world_.scheme();
   Program p;
-  std::set<std::pair<int, int>> seen;
-  bool read_side = false;
-  for (const ChainLink& l : inversion.chain) {
-    read_side |= l.read;
-    if (seen.insert({l.site.thread, l.site.op_index}).second)
-      p.threads.push_back({program.threads[l.site.thread][l.site.op_index]});
-  }
+  for (const OpCall& c : ops)
+    if (std::find(p.threads.begin(), p.threads.end(), std::vector<OpCall>{c}) == p.threads.end())
+      p.threads.push_back({c});
   // Readers only block each other through a queued writer: add the ops
   // that freeze a superblock.
-  if (read_side) {
-    for (int op : s.ops) {
-      for (const Instr& in : s.routines[op].code) {
-        if (in.op != Opc::kFreezeBegin) continue;
-        OpCall c;
-        c.routine = static_cast<int16_t>(op);
-        p.threads.push_back({c});
-        break;
-      }
+  for (int op = 0; read_side && op < static_cast<int>(s.routines.size()); ++op) {
+    if (!s.routines[op].is_op) continue;
+    for (const Instr& in : s.routines[op].code) {
+      if (in.op != Opc::kFreezeBegin) continue;
+      OpCall c;
+      c.routine = static_cast<int16_t>(op);
+      p.threads.push_back({c});
+      break;
     }
   }
-  if (p.threads.size() > kMaxThreads) return;
+  if (p.threads.size() > kMaxThreads) return Program{};
   Sanitize(world_, &p);
+  return p;
+}
+
+void FuzzSession::SearchSchedules(const Program& p) {
+  if (p.threads.empty()) return;
   for (int i = 0; i < config_.escalation_runs; ++i) {
     if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) return;
     StrategyKind kind = i % 2 ? StrategyKind::kRandom : StrategyKind::kPct;
@@ -89,13 +97,46 @@ void FuzzSession::Escalate(const Finding& inversion, const Program& program) {
   }
 }
 
+void FuzzSession::AddToSessionGraph(const RunResult& r, const Program& program) {
+  for (const ChainLink& l : r.edges) {
+    const std::pair<int, int> key{l.from_cls, l.cls};
+    if (session_graph_.HasEdge(key.first, key.second)) continue;
+    edge_op_[key] = program.threads[l.site.thread][l.site.op_index];
+    std::vector<ChainLink> cycle;
+    if (!session_graph_.AddEdge(l, &cycle) || cycle.size() < 2) continue;
+    std::vector<std::string> elems;
+    std::vector<OpCall> ops;
+    bool read_side = false;
+    for (const ChainLink& c : cycle) {
+      const OpCall& op = edge_op_.at({c.from_cls, c.cls});
+      ops.push_back(op);
+      read_side |= c.read;
+      elems.push_back(world_.ClassName(c.cls) + "@" + world_.scheme().routines[op.routine].name);
+    }
+    if (signatures_.count(CanonicalCycleSignature(FindingKind::kLockInversion, elems))) continue;
+    ++stats_.cross_run_cycles;
+    SearchSchedules(CycleProgram(ops, read_side));
+  }
+}
+
 void FuzzSession::Run() {
   for (;;) {
     if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) break;
     if (stats_.runs % hooks_.poll_every == 0 && hooks_.should_stop && hooks_.should_stop(stats_)) break;
     Program program = NextProgram();
-    for (const Finding& f : Execute(program, rng_.Next(), config_.strategy))
-      if (f.kind == FindingKind::kLockInversion && config_.escalation_runs > 0) Escalate(f, program);
+    RunResult r;
+    std::vector<Finding> fresh = Execute(program, rng_.Next(), config_.strategy, &r);
+    for (const Finding& f : fresh) {
+      if (f.kind != FindingKind::kLockInversion || config_.escalation_runs == 0) continue;
+      std::vector<OpCall> ops;
+      bool read_side = false;
+      for (const ChainLink& l : f.chain) {
+        ops.push_back(program.threads[l.site.thread][l.site.op_index]);
+        read_side |= l.read;
+      }
+      SearchSchedules(CycleProgram(ops, read_side));
+    }
+    if (config_.escalation_runs > 0) AddToSessionGraph(r, program);
   }
   if (hooks_.should_stop) hooks_.should_stop(stats_);
 }

@@ -12,12 +12,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "model/core/rng.h"
 #include "model/harness/run_once.h"
+#include "model/oracle/lock_graph.h"
 #include "model/program/generate.h"
 #include "model/program/repro.h"
 
@@ -36,6 +38,7 @@ struct FuzzConfig {
 struct FuzzStats {
   int64_t runs = 0;
   size_t edges = 0;          // distinct lock-order edges seen
+  size_t cross_run_cycles = 0;  // cycles closed only across runs (then searched in one run)
   size_t corpus = 0;
   size_t findings = 0;       // distinct signatures
   int64_t skipped_updates = 0;
@@ -60,12 +63,19 @@ class FuzzSession {
   bool AddFeatures(const RunResult& r);
   // Runs `program` under `strategy_seed`, updates corpus and stats, and
   // reports new signatures. Returns the run's findings.
-  std::vector<Finding> Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind);
-  // A new lock inversion is lockdep's "possible" deadlock. Escalation asks
-  // whether it is a real one: the ops that created the cycle's edges, one
-  // per thread, plus a freezer when a freeze-protection class is involved,
-  // run under many schedules. Programs stay valid; findings are ordinary.
-  void Escalate(const Finding& inversion, const Program& program);
+  std::vector<Finding> Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind,
+                               RunResult* result = nullptr);
+  // Builds the program of a lock cycle: the ops that created its edges, one
+  // per thread, plus the freeze op when a read (freeze-protection)
+  // acquisition is involved. Empty when it would need too many threads.
+  Program CycleProgram(const std::vector<OpCall>& ops, bool read_side) const;
+  // Runs `p` under many PCT/random schedules (stops at a deadlock). Used to
+  // escalate a new lock inversion (lockdep's "possible" deadlock) to a real
+  // one, and to reproduce inside one run a cycle seen only across runs.
+  void SearchSchedules(const Program& p);
+  // Adds a run's dependencies to the session-wide (lockdep-style) graph;
+  // a cycle that closes only across runs is searched for in one run.
+  void AddToSessionGraph(const RunResult& r, const Program& program);
 
   const World& world_;
   std::string scheme_ref_;
@@ -76,6 +86,8 @@ class FuzzSession {
   std::vector<Program> corpus_;
   std::set<uint64_t> features_;
   std::set<std::string> signatures_;
+  LockGraph session_graph_;
+  std::map<std::pair<int, int>, OpCall> edge_op_;  // op that created each session edge
 };
 
 }  // namespace ovlfuzz

@@ -23,7 +23,7 @@ struct RunResult {
   int64_t steps = 0;
   bool diverged = false;          // replay only: the recorded schedule did not fit
   int64_t skipped_updates = 0;
-  std::vector<std::pair<int, int>> edges;  // lock-class dependencies (from, to)
+  std::vector<ChainLink> edges;            // lock-class dependencies, first site each
   std::vector<int64_t> blocking_features;  // hashed "who waits for what" states
 };
 

@@ -45,7 +45,7 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   }
   edges_.emplace(Key(from, to), link);
   succ_[from].push_back(to);
-  order_.emplace_back(from, to);
+  order_.push_back(link);
   return closes;
 }
 

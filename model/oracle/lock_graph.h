@@ -20,8 +20,8 @@ class LockGraph {
   bool AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle);
   bool HasEdge(int from, int to) const { return edges_.count(Key(from, to)) != 0; }
   size_t edge_count() const { return edges_.size(); }
-  // Every edge as (from, to), in creation order.
-  const std::vector<std::pair<int, int>>& edges() const { return order_; }
+  // Every edge with the site that created it, in creation order.
+  const std::vector<ChainLink>& edges() const { return order_; }
 
  private:
   static uint64_t Key(int from, int to) { return (static_cast<uint64_t>(from) << 32) | static_cast<uint32_t>(to); }
@@ -29,7 +29,7 @@ class LockGraph {
 
   std::unordered_map<uint64_t, ChainLink> edges_;
   std::unordered_map<int, std::vector<int>> succ_;
-  std::vector<std::pair<int, int>> order_;
+  std::vector<ChainLink> order_;
 };
 
 }  // namespace ovlfuzz

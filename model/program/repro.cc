@@ -83,9 +83,7 @@ Repro ParseRepro(std::string_view text, const std::string& path, const WorldLoad
     Fail(path, ht, "expected a 16-digit hex scheme hash, found '" + ht.text + "'");
   r.scheme_hash = std::strtoull(ht.text.c_str(), nullptr, 16);
   const World& w = load(r.scheme_ref, sl.tokens[1].line, sl.tokens[1].col);
-  if (w.scheme().hash != r.scheme_hash)
-    Fail(path, ht, "scheme '" + r.scheme_ref + "' has changed since this reproducer was recorded (hash " +
-                       Hex64(w.scheme().hash) + ", recorded " + ht.text + ")");
+  r.scheme_changed = w.scheme().hash != r.scheme_hash;
   *world_out = &w;
 
   const TokenLine& st = need_line("'strategy random|pct DEPTH SEED'");
@@ -143,6 +141,10 @@ Repro ParseRepro(std::string_view text, const std::string& path, const WorldLoad
       throw InputError(path, lines.back().line, 1, "thread " + std::to_string(t) + " has no ops");
   if (!saw_schedule) throw InputError(path, lines.back().line + 1, 1, "truncated reproducer: expected 'schedule ...'");
   return r;
+}
+
+bool ScheduleFits(const Repro& repro, bool diverged, const std::vector<uint8_t>& taken) {
+  return !diverged && taken == repro.schedule;
 }
 
 std::string FormatRepro(const World& world, const Repro& r) {

@@ -28,6 +28,10 @@ struct Repro {
   Program program;
   std::vector<uint8_t> schedule;
   std::vector<std::string> comments;  // leading "# " lines (finding summary)
+  // The scheme's text hash differs from the recorded one: the scheme was
+  // edited since. Replay then runs against the current text, and a schedule
+  // that no longer fits is an error (see Replays()).
+  bool scheme_changed = false;
 };
 
 // Loads the scheme a reproducer names; throws InputError(file, line, col).
@@ -36,6 +40,9 @@ using WorldLoader = std::function<const World&(const std::string& ref, int line,
 Repro ParseRepro(std::string_view text, const std::string& path, const WorldLoader& load,
                  const World** world_out);
 std::string FormatRepro(const World& world, const Repro& repro);
+
+// True when a replay took exactly the recorded schedule.
+bool ScheduleFits(const Repro& repro, bool diverged, const std::vector<uint8_t>& taken);
 
 }  // namespace ovlfuzz
 

@@ -9,6 +9,7 @@
 // TSan knows no gate locks: rename's lock_rename() takes the two parent
 // dirs in either order under s_vfs_rename_mutex, an instance inversion
 // lockdep accepts via subclasses and the outer lock, TSan reports.)
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -24,8 +25,14 @@
 namespace ovlfuzz {
 namespace {
 
-std::string RunTsan(const std::string& args, int* status) {
-  std::string err = "/tmp/ovlfuzz-tsan-agreement.err";
+// Each test gets its own directory: ctest runs tests in parallel.
+std::string TempDir() {
+  char tmpl[] = "/tmp/ovlfuzz-tsan-XXXXXX";
+  return mkdtemp(tmpl) ? tmpl : "/tmp";
+}
+
+std::string RunTsan(const std::string& dir, const std::string& args, int* status) {
+  std::string err = dir + "/stderr";
   std::string cmd = "TSAN_OPTIONS='detect_deadlocks=1 halt_on_error=0 exitcode=66' " + std::string(OVLFUZZ_BINARY) +
                     " " + args + " >/dev/null 2>" + err;
   int rc = std::system(cmd.c_str());
@@ -40,12 +47,17 @@ TEST(TsanAgreement, TsanReportsTheV50InversionOnOnePipe) {
   const World& w = testing::Builtins().Load("v5.0");
   // T0 splices into the overlay file first (P -> OI -> USW), then T1 into
   // the upper file on the same pipe (USW -> P): one instance cycle.
-  std::string path = "/tmp/ovlfuzz-tsan-agreement.ovl";
-  std::ofstream(path) << "ovlfuzz 1\nscheme v5.0 " << Hex64(w.scheme().hash)
-                      << "\nstrategy pct 3 1\nthread\n  splice_to_ovl p0 f0\nthread\n  splice_to_upper p0 f0\n"
-                      << "schedule 0*32\n";
+  Program p = testing::ProgramFromText(w, "thread\n  splice_to_ovl p0 f0\nthread\n  splice_to_upper p0 f0\n");
+  RunResult serial = testing::RunWithSchedule(w, p, std::vector<uint8_t>(64, 0));
+  Repro r;
+  r.scheme_ref = "v5.0";
+  r.program = p;
+  r.schedule = serial.schedule;
+  std::string dir = TempDir();
+  std::string path = dir + "/agreement.ovl";
+  std::ofstream(path) << FormatRepro(w, r);
   int status = 0;
-  std::string err = RunTsan("replay " + path, &status);
+  std::string err = RunTsan(dir, "replay " + path, &status);
   EXPECT_NE(err.find("lock-order-inversion"), std::string::npos) << err;
   EXPECT_EQ(status, 66);
 }
@@ -56,17 +68,19 @@ TEST(TsanAgreement, TsanIsQuietOnMainlineWithoutRename) {
   ss << in.rdbuf();
   std::string text = ss.str();
   text = text.substr(0, text.find("op rename(file a, file b):"));
-  std::string path = "/tmp/ovlfuzz-tsan-norename.scheme";
+  std::string dir = TempDir();
+  std::string path = dir + "/norename.scheme";
   std::ofstream(path) << text;
   int status = 0;
-  std::string err = RunTsan("fuzz --scheme " + path + " --runs 3000 --out /tmp/ovlfuzz-tsan-mainline -q", &status);
+  std::string err = RunTsan(dir, "fuzz --scheme " + path + " --runs 3000 --out " + dir + "/out -q", &status);
   EXPECT_EQ(err.find("ThreadSanitizer"), std::string::npos) << err;
   EXPECT_EQ(status, 0);
 }
 
 TEST(TsanAgreement, TsanFlagsRenameGateLockOrderThatLockdepAccepts) {
   int status = 0;
-  std::string err = RunTsan("fuzz --scheme mainline --runs 3000 --out /tmp/ovlfuzz-tsan-mainline -q", &status);
+  std::string dir = TempDir();
+  std::string err = RunTsan(dir, "fuzz --scheme mainline --runs 3000 --out " + dir + "/out -q", &status);
   EXPECT_NE(err.find("lock-order-inversion"), std::string::npos) << "difference no longer observed; update docs";
 }
 

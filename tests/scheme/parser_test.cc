@@ -44,6 +44,8 @@ struct BadCase {
   const char* message_part;
 };
 
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.message_part; }
+
 class ParserErrors : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(ParserErrors, ReportsLineAndColumn) {

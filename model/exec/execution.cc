@@ -519,6 +519,16 @@ ThreadSnapshot Execution::Snapshot(int t) const {
   return s;
 }
 
+std::vector<ThreadSnapshot> Execution::SnapshotAll() const {
+  std::vector<ThreadSnapshot> all;
+  for (int t = 0; t < threads(); ++t) all.push_back(Snapshot(t));
+  return all;
+}
+
+const std::string& Execution::OpName(int thread, int op_index) const {
+  return scheme_.routines[program_.threads[thread][op_index].routine].name;
+}
+
 std::string Execution::OpText(int thread, int op_index) const {
   if (thread < 0 || op_index < 0 || thread >= threads() ||
       op_index >= static_cast<int>(program_.threads[thread].size()))

@@ -101,6 +101,9 @@ class Execution {
   // reader, the writers queued ahead of it.
   std::vector<int> WaitsFor(int t) const;
   ThreadSnapshot Snapshot(int t) const;
+  std::vector<ThreadSnapshot> SnapshotAll() const;
+  // Name of the scheme op a thread's op_index-th op calls ("splice_to_ovl").
+  const std::string& OpName(int thread, int op_index) const;
   // Name of the op a site belongs to, e.g. "splice_to_ovl p0 f1".
   std::string OpText(int thread, int op_index) const;
 

@@ -10,31 +10,23 @@
 namespace ovlfuzz {
 namespace {
 
-class DeadlockOracle : public Oracle {
+class DeadlockOracle : public FindingCollector {
  public:
   void OnEvent(const Event& e, const Execution& x) override {
     if (e.kind != EventKind::kStuck) return;
     Finding f;
     f.kind = FindingKind::kDeadlock;
     f.site.step = e.step;
-    for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
-    f.cycle = FindCycle(f.threads);
+    std::vector<ThreadSnapshot> threads = x.SnapshotAll();
+    f.cycle = FindCycle(threads);
     std::vector<std::string> elems;
-    const Scheme& s = x.world().scheme();
     for (int t : f.cycle) {
-      const ThreadSnapshot& ts = f.threads[t];
-      const OpCall& op = x.program().threads[t][ts.at.op_index];
-      elems.push_back(std::string(ts.wait_read ? "rlock " : "lock ") + x.world().ClassName(ts.wait_cls) +
-                      "@" + s.routines[op.routine].name);
+      const ThreadSnapshot& ts = threads[t];
+      elems.push_back(std::string(ts.wait_read ? "rlock " : "lock ") + x.world().ClassName(ts.wait_cls) + "@" +
+                      x.OpName(t, ts.at.op_index));
     }
     f.signature = CanonicalCycleSignature(f.kind, elems);
-    found_ = std::move(f);
-    have_ = true;
-  }
-
-  void Collect(const Execution&, std::vector<Finding>* out) override {
-    if (have_) out->push_back(std::move(found_));
-    have_ = false;
+    Add(std::move(f), x);
   }
 
  private:
@@ -56,9 +48,6 @@ class DeadlockOracle : public Oracle {
     }
     return {};
   }
-
-  Finding found_;
-  bool have_ = false;
 };
 
 }  // namespace

@@ -9,11 +9,6 @@ namespace ovlfuzz {
 
 namespace {
 constexpr size_t kMaxPerRun = 4;
-
-std::string OpName(const Execution& x, const Site& s) {
-  if (s.thread < 0 || s.op_index < 0) return "?";
-  return x.world().scheme().routines[x.program().threads[s.thread][s.op_index].routine].name;
-}
 }  // namespace
 
 void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
@@ -40,23 +35,17 @@ void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
 }
 
 void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& x) {
-  if (found_.size() >= kMaxPerRun) return;
+  if (count() >= kMaxPerRun) return;
   Finding f;
   f.kind = FindingKind::kLockInversion;
   f.site = cycle.front().site;
   std::vector<std::string> elems;
-  for (const ChainLink& l : cycle) elems.push_back(x.world().ClassName(l.cls) + "@" + OpName(x, l.site));
-  f.signature = CanonicalCycleSignature(f.kind, elems);
-  if (cycle.size() == 1) f.signature = "lock-inversion:recursive " + elems.front();
-  if (!signatures_.insert(f.signature).second) return;
+  for (const ChainLink& l : cycle)
+    elems.push_back(x.world().ClassName(l.cls) + "@" + x.OpName(l.site.thread, l.site.op_index));
+  f.signature = cycle.size() == 1 ? "lock-inversion:recursive " + elems.front()
+                                  : CanonicalCycleSignature(f.kind, elems);
   f.chain = std::move(cycle);
-  for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
-  found_.push_back(std::move(f));
-}
-
-void LockInversionOracle::Collect(const Execution&, std::vector<Finding>* out) {
-  for (Finding& f : found_) out->push_back(std::move(f));
-  found_.clear();
+  Add(std::move(f), x);
 }
 
 }  // namespace ovlfuzz

@@ -11,26 +11,20 @@
 #ifndef OVLFUZZ_MODEL_ORACLE_LOCK_INVERSION_H_
 #define OVLFUZZ_MODEL_ORACLE_LOCK_INVERSION_H_
 
-#include <set>
-#include <string>
-
 #include "model/oracle/lock_graph.h"
 #include "model/oracle/oracle.h"
 
 namespace ovlfuzz {
 
-class LockInversionOracle : public Oracle {
+class LockInversionOracle : public FindingCollector {
  public:
   void OnEvent(const Event& event, const Execution& x) override;
-  void Collect(const Execution& x, std::vector<Finding>* out) override;
   const LockGraph& graph() const { return graph_; }
 
  private:
   void Report(std::vector<ChainLink> cycle, const Execution& x);
 
   LockGraph graph_;
-  std::vector<Finding> found_;
-  std::set<std::string> signatures_;
 };
 
 }  // namespace ovlfuzz

@@ -4,7 +4,6 @@
 // a `trylock ... else ignore` whose failure let the modification proceed;
 // the report names that failed trylock when there was one.
 #include <map>
-#include <set>
 
 #include "model/exec/execution.h"
 #include "model/oracle/oracle.h"
@@ -13,7 +12,7 @@
 namespace ovlfuzz {
 namespace {
 
-class MissedTrylockOracle : public Oracle {
+class MissedTrylockOracle : public FindingCollector {
  public:
   void OnEvent(const Event& e, const Execution& x) override {
     if (e.kind == EventKind::kOpBegin) last_failed_.erase(e.thread);
@@ -27,34 +26,24 @@ class MissedTrylockOracle : public Oracle {
     const Scheme& s = w.scheme();
     const Routine& r = s.routines[e.routine];
     std::string effect = e.kind == EventKind::kModify ? "modify" : (e.set ? "setxattr " : "removexattr ") + s.bits[e.bit];
-    std::string op = s.routines[x.program().threads[e.thread][e.op_index].routine].name;
+    const std::string& op = x.OpName(e.thread, e.op_index);
     Finding f;
     f.kind = FindingKind::kMissedTrylock;
     f.site = {e.thread, e.op_index, e.routine, e.pc, e.step};
     f.signature = std::string(FindingKindName(f.kind)) + ":" + op + "/" + r.name + ": " + effect + " " +
                   s.supers[sb].name + " without " + w.ClassName(w.ClassOf(need, 0));
-    if (!seen_.insert(f.signature).second) return;
     f.notes.push_back(effect + " on " + w.InodeName(e.inode) + " without holding " + w.ClassName(w.ClassOf(need, 0)) +
                       " (" + w.InstanceName(need) + ")");
     auto it = last_failed_.find(e.thread);
     if (it != last_failed_.end()) {
-      const Site& t = it->second;
-      f.notes.push_back("after a failed trylock at " + s.routines[t.routine].name + " (" + s.path + ":" +
-                        std::to_string(s.routines[t.routine].code[t.pc].line) + ") whose fallback was not taken");
+      f.notes.push_back("after a failed trylock at " + SchemeSiteName(x, it->second) +
+                        " whose fallback was not taken");
     }
-    for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
-    found_.push_back(std::move(f));
-  }
-
-  void Collect(const Execution&, std::vector<Finding>* out) override {
-    for (Finding& f : found_) out->push_back(std::move(f));
-    found_.clear();
+    Add(std::move(f), x);
   }
 
  private:
   std::map<int, Site> last_failed_;
-  std::set<std::string> seen_;
-  std::vector<Finding> found_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #define OVLFUZZ_MODEL_ORACLE_ORACLE_H_
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "model/exec/event.h"
@@ -24,6 +25,25 @@ class Oracle {
   // Called once after kEnd; appends this run's findings.
   virtual void Collect(const Execution& x, std::vector<Finding>* out) = 0;
 };
+
+// Base of the oracles that report findings as they see them: keeps one
+// finding per signature per run and snapshots every thread when adding.
+class FindingCollector : public Oracle {
+ public:
+  void Collect(const Execution& x, std::vector<Finding>* out) override;
+
+ protected:
+  // False (and nothing kept) when the signature was already reported.
+  bool Add(Finding f, const Execution& x);
+  size_t count() const { return found_.size(); }
+
+ private:
+  std::vector<Finding> found_;
+  std::vector<std::string> signatures_;
+};
+
+// "ovl_copy_up (model/schemes/v5.0.scheme:42)": the routine and scheme line.
+std::string SchemeSiteName(const Execution& x, const Site& site);
 
 std::unique_ptr<Oracle> MakeDeadlockOracle();
 std::unique_ptr<Oracle> MakeMissedTrylockOracle();

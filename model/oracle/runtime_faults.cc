@@ -2,15 +2,13 @@
 // its step budget (`hang`: a livelock can never hang ovlfuzz), an unlock of
 // a lock the thread does not hold (lockdep's "bad unlock balance"), and a
 // scheme that recurses past the call-depth limit (`scheme-error`).
-#include <set>
-
 #include "model/exec/execution.h"
 #include "model/oracle/oracle.h"
 
 namespace ovlfuzz {
 namespace {
 
-class RuntimeFaultOracle : public Oracle {
+class RuntimeFaultOracle : public FindingCollector {
  public:
   void OnEvent(const Event& e, const Execution& x) override {
     FindingKind kind;
@@ -41,20 +39,9 @@ class RuntimeFaultOracle : public Oracle {
     f.kind = kind;
     f.site = {e.thread, e.op_index, e.routine, e.pc, e.step};
     f.signature = std::string(FindingKindName(kind)) + ":" + key;
-    if (!seen_.insert(f.signature).second) return;
     f.notes.push_back(what);
-    for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
-    found_.push_back(std::move(f));
+    Add(std::move(f), x);
   }
-
-  void Collect(const Execution&, std::vector<Finding>* out) override {
-    for (Finding& f : found_) out->push_back(std::move(f));
-    found_.clear();
-  }
-
- private:
-  std::set<std::string> seen_;
-  std::vector<Finding> found_;
 };
 
 }  // namespace

@@ -33,12 +33,10 @@ void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) 
   }
   if (diverged.empty()) return;
   for (const Site& site : skip_sites_) {
-    f.notes.push_back("skipped at " + s.routines[site.routine].name + " (" + s.path + ":" +
-                      std::to_string(s.routines[site.routine].code[site.pc].line) + ") in T" +
-                      std::to_string(site.thread) + " op #" + std::to_string(site.op_index) + " " +
-                      x.OpText(site.thread, site.op_index));
+    f.notes.push_back("skipped at " + SchemeSiteName(x, site) + " in T" + std::to_string(site.thread) + " op #" +
+                      std::to_string(site.op_index) + " " + x.OpText(site.thread, site.op_index));
   }
-  for (int t = 0; t < x.threads(); ++t) f.threads.push_back(x.Snapshot(t));
+  f.threads = x.SnapshotAll();
   // One finding per skip site whose skipped block updates a diverged xattr.
   // The signature names the skipping op and the xattrs that block updates
   // (static, from the scheme), so it does not depend on which subset of
@@ -47,7 +45,7 @@ void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) 
   for (const Site& site : skip_sites_) {
     const std::vector<int8_t>& bits = s.routines[site.routine].code[site.pc].skipped_xattrs;
     bool relevant = false;
-    std::string cause = s.routines[x.program().threads[site.thread][site.op_index].routine].name + " skips";
+    std::string cause = x.OpName(site.thread, site.op_index) + " skips";
     for (int8_t bit : bits) {
       cause += " " + s.bits[bit];
       relevant |= diverged.count(s.bits[bit]) > 0;

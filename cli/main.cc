@@ -15,7 +15,8 @@ const char kUsage[] =
     "\n"
     "commands:\n"
     "  fuzz          generate and run programs against a scheme, report findings\n"
-    "  replay        re-execute a reproducer (.ovl) exactly and print its report\n"
+    "  replay        re-execute a reproducer (.ovl or engine input) exactly, print its report\n"
+    "  convert       convert a reproducer between text (.ovl) and binary (engine input)\n"
     "  schemes       list the built-in schemes\n"
     "  check-scheme  validate a scheme file\n"
     "\n"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "fuzz") return CmdFuzz(args);
     if (cmd == "replay") return CmdReplay(args);
+    if (cmd == "convert") return CmdConvert(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);
     std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";

@@ -36,6 +36,8 @@ struct StrategyConfig {
 std::unique_ptr<Strategy> MakeRandomStrategy(uint64_t seed);
 std::unique_ptr<Strategy> MakePctStrategy(uint64_t seed, int depth);
 std::unique_ptr<Strategy> MakeReplayStrategy(std::vector<uint8_t> choices);
+// Fuzzer-input decisions: see byte_strategy.cc.
+std::unique_ptr<Strategy> MakeByteStrategy(std::vector<uint8_t> choices, uint64_t seed);
 std::unique_ptr<Strategy> MakeStrategy(const StrategyConfig& config);
 
 std::string StrategyName(StrategyKind kind);

@@ -163,8 +163,25 @@ TEST_F(Cli, BadFlagsAreExit2) {
   }
 }
 
+TEST_F(Cli, ConvertRoundTripsAndBinaryReplaysTheSame) {
+  std::string src = std::string(OVLFUZZ_SOURCE_DIR) + "/corpus/regressions/v5.0-pipe-freezer-deadlock.ovl";
+  ASSERT_EQ(Run("convert " + src + " -o crash.bin").status, 0);
+  Result bin = Run("replay crash.bin --scheme v5.0");
+  Result text = Run("replay " + src);
+  EXPECT_EQ(bin.status, 1);
+  // Same findings, same report body (only the replay line differs).
+  EXPECT_EQ(bin.out.substr(0, bin.out.find("replay: ")), text.out.substr(0, text.out.find("replay: ")));
+  ASSERT_EQ(Run("convert crash.bin --scheme v5.0 -o back.ovl").status, 0);
+  Result back = Run("replay back.ovl");
+  EXPECT_EQ(back.out.substr(0, back.out.find("replay: ")), text.out.substr(0, text.out.find("replay: ")));
+  Result missing = Run("replay crash.bin");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_TRUE(OneLineError(missing, "crash.bin")) << missing.err;
+  EXPECT_EQ(Run("convert crash.bin --scheme v5.0 --to yaml -o x").status, 2);
+}
+
 TEST_F(Cli, HelpOnEverySubcommand) {
-  for (const char* cmd : {"fuzz", "replay", "schemes", "check-scheme"}) {
+  for (const char* cmd : {"fuzz", "replay", "convert", "schemes", "check-scheme"}) {
     Result r = Run(std::string(cmd) + " --help");
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_NE(r.out.find("usage: ovlfuzz"), std::string::npos) << cmd;

@@ -1,0 +1,63 @@
+#include "model/harness/replay.h"
+
+#include "model/core/input_error.h"
+
+namespace ovlfuzz {
+
+namespace {
+bool LooksText(const std::string& data) {
+  size_t i = data.find_first_not_of(" \t\r\n");
+  return i != std::string::npos && (data[i] == '#' || data.compare(i, 7, "ovlfuzz") == 0);
+}
+}  // namespace
+
+Replayable LoadReplayable(const std::string& data, const std::string& path, const std::string& scheme,
+                          SchemeSet& schemes) {
+  Replayable r;
+  if (LooksText(data) && !LooksBinary(data)) {
+    r.repro = ParseRepro(
+        data, path,
+        [&](const std::string& ref, int line, int col) -> const World& {
+          if (!scheme.empty() && scheme != ref)
+            throw InputError(path, line, col, "reproducer is for scheme '" + ref + "', not '" + scheme + "'");
+          try {
+            return schemes.Load(ref);
+          } catch (const InputError& e) {
+            // An error inside an existing scheme file keeps its own FILE:LINE:COL.
+            if (e.file() != ref || e.message().rfind("not a built-in scheme", 0) != 0) throw;
+            throw InputError(path, line, col, "cannot load scheme '" + ref + "': " + e.message());
+          }
+        },
+        &r.world);
+    return r;
+  }
+  if (scheme.empty())
+    throw InputError(path, 1, 1, "binary input (libFuzzer/AFL++ crash file): name its scheme with --scheme");
+  r.binary = true;
+  r.world = &schemes.Load(scheme);
+  r.bin = DecodeBinary(*r.world, reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  r.repro.scheme_ref = scheme;
+  r.repro.scheme_hash = r.world->scheme().hash;
+  r.repro.strategy = {StrategyKind::kRandom, 3, r.bin.seed};
+  r.repro.program = r.bin.program;
+  return r;
+}
+
+RunResult Replay(Replayable* r, const std::string& path, const RunLimits& limits) {
+  if (r->binary) {
+    auto strategy = MakeByteStrategy(r->bin.choices, r->bin.seed);
+    RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
+    r->repro.schedule = result.schedule;
+    return result;
+  }
+  auto strategy = MakeReplayStrategy(r->repro.schedule);
+  RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
+  if (!ScheduleFits(r->repro, result.diverged, result.schedule))
+    throw InputError(path, 1, 1,
+                     r->repro.scheme_changed
+                         ? "the recorded schedule does not fit the changed scheme (re-record the reproducer)"
+                         : "the recorded schedule does not fit this program (edited or corrupt reproducer)");
+  return result;
+}
+
+}  // namespace ovlfuzz

@@ -1,0 +1,38 @@
+// Loading and replaying a reproducer in either form: the text .ovl format
+// (strict, names its scheme) or the engines' binary input (total decoding,
+// needs the scheme from the caller). Used by `ovlfuzz replay` and
+// `ovlfuzz convert`.
+#ifndef OVLFUZZ_MODEL_HARNESS_REPLAY_H_
+#define OVLFUZZ_MODEL_HARNESS_REPLAY_H_
+
+#include <string>
+
+#include "model/harness/run_once.h"
+#include "model/program/binary_codec.h"
+#include "model/program/repro.h"
+#include "model/scheme/scheme_loader.h"
+
+namespace ovlfuzz {
+
+struct Replayable {
+  const World* world = nullptr;
+  bool binary = false;
+  Repro repro;      // text: as parsed; binary: program, scheme ref, seed
+  BinaryInput bin;  // binary only
+};
+
+// Text when the data starts like a .ovl file ('#' or "ovlfuzz"), binary
+// otherwise. `scheme` (may be empty) is required for binary input and, for
+// text, must match the scheme the file names. Throws InputError.
+Replayable LoadReplayable(const std::string& data, const std::string& path, const std::string& scheme,
+                          SchemeSet& schemes);
+
+// Runs it exactly: text with its recorded schedule, binary with its choice
+// bytes. For binary input, fills replayable->repro.schedule with the
+// schedule taken, so it can be written as text. Throws InputError when a
+// text schedule does not fit.
+RunResult Replay(Replayable* replayable, const std::string& path, const RunLimits& limits);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_HARNESS_REPLAY_H_

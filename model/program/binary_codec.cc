@@ -1,0 +1,92 @@
+#include "model/program/binary_codec.h"
+
+#include "model/world/world.h"
+
+namespace ovlfuzz {
+namespace {
+
+class Reader {
+ public:
+  Reader(const uint8_t* data, size_t size) : p_(data), end_(data + size) {}
+  size_t remaining() const { return static_cast<size_t>(end_ - p_); }
+  uint8_t Byte() { return p_ < end_ ? *p_++ : 0; }
+  // LEB128, at most 10 bytes; a truncated varint reads what is there.
+  uint64_t Varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
+      uint8_t b = *p_++;
+      v |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    return v;
+  }
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+void PutVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+}  // namespace
+
+BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size) {
+  const Scheme& s = world.scheme();
+  Reader r(data, size);
+  if (size >= 1 && data[0] == kBinaryMagic) {
+    r.Byte();
+    r.Byte();  // version: every version so far decodes with these rules
+  }
+  BinaryInput in;
+  const size_t threads = r.Varint() % kMaxThreads + 1;
+  for (size_t t = 0; t < threads; ++t) {
+    if (t > 0 && r.remaining() == 0) break;  // no bytes, no more threads
+    size_t ops = r.Varint() % kMaxOpsPerThread + 1;
+    in.program.threads.emplace_back();
+    for (size_t i = 0; i < ops; ++i) {
+      if (i > 0 && r.remaining() == 0) break;
+      OpCall c;
+      c.routine = static_cast<int16_t>(s.ops[r.Varint() % s.ops.size()]);
+      const Routine& rt = s.routines[c.routine];
+      for (size_t k = 0; k < rt.params.size(); ++k)
+        c.args[k] = static_cast<uint8_t>(r.Byte() % world.ArgDomain(rt.params[k]));
+      in.program.threads.back().push_back(c);
+    }
+  }
+  uint64_t choices = r.Varint();
+  if (choices > r.remaining()) choices = r.remaining();
+  in.choices.reserve(choices);
+  for (uint64_t i = 0; i < choices; ++i) in.choices.push_back(static_cast<uint8_t>(r.Byte() % kMaxThreads));
+  for (int i = 0; i < 8; ++i) in.seed |= static_cast<uint64_t>(r.Byte()) << (8 * i);
+  return in;
+}
+
+std::string EncodeBinary(const World& world, const BinaryInput& in) {
+  const Scheme& s = world.scheme();
+  std::string out;
+  out.push_back(static_cast<char>(kBinaryMagic));
+  out.push_back(static_cast<char>(kBinaryVersion));
+  PutVarint(&out, in.program.threads.empty() ? 0 : in.program.threads.size() - 1);
+  for (const auto& ops : in.program.threads) {
+    PutVarint(&out, ops.empty() ? 0 : ops.size() - 1);
+    for (const OpCall& c : ops) {
+      size_t k = 0;
+      while (k < s.ops.size() && s.ops[k] != c.routine) ++k;
+      PutVarint(&out, k);
+      const Routine& rt = s.routines[c.routine];
+      for (size_t a = 0; a < rt.params.size(); ++a) out.push_back(static_cast<char>(c.args[a]));
+    }
+  }
+  PutVarint(&out, in.choices.size());
+  for (uint8_t c : in.choices) out.push_back(static_cast<char>(c));
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((in.seed >> (8 * i)) & 0xff));
+  return out;
+}
+
+}  // namespace ovlfuzz

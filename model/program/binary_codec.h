@@ -1,0 +1,51 @@
+// Binary encoding of (program, scheduler choices) for fuzzing engines.
+//
+// Layout, version 1 (all integers LEB128 varints):
+//   0xB5 0x01                   magic and version (optional on input)
+//   T                           threads - 1            (taken mod kMaxThreads)
+//   per thread: N               ops - 1                (taken mod kMaxOpsPerThread)
+//     per op:   K, then one byte per parameter         (K mod #ops, byte mod domain)
+//   L                           number of choice bytes (clamped to what remains)
+//   L bytes                     scheduler choices: thread ids, see ByteStrategy
+//   up to 8 bytes               little-endian seed for choices past the L bytes
+//
+// The decoder is *total*: every byte string, including the empty one, maps
+// to a valid program (values wrap, missing bytes read as zero, lengths are
+// checked against the bytes that remain before anything is allocated), so
+// libFuzzer and AFL++ never feed the harness an input it rejects.
+// EncodeBinary(DecodeBinary(x)) is canonical, and DecodeBinary(EncodeBinary(p))
+// gives back p for every valid p.
+#ifndef OVLFUZZ_MODEL_PROGRAM_BINARY_CODEC_H_
+#define OVLFUZZ_MODEL_PROGRAM_BINARY_CODEC_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/program/program.h"
+
+namespace ovlfuzz {
+
+class World;
+
+constexpr uint8_t kBinaryMagic = 0xB5;
+constexpr uint8_t kBinaryVersion = 1;
+
+struct BinaryInput {
+  Program program;
+  std::vector<uint8_t> choices;  // preferred thread per scheduling decision
+  uint64_t seed = 0;             // PRNG for decisions past `choices`
+};
+
+BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size);
+std::string EncodeBinary(const World& world, const BinaryInput& input);
+
+// True when `data` starts with the binary magic byte (text never does).
+inline bool LooksBinary(const std::string& data) {
+  return !data.empty() && static_cast<uint8_t>(data[0]) == kBinaryMagic;
+}
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_PROGRAM_BINARY_CODEC_H_

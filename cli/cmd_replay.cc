@@ -62,7 +62,7 @@ int CmdReplay(const std::vector<std::string>& args) {
               << "' changed since this reproducer was recorded; replaying against its current text\n";
 
   std::string replay = "ovlfuzz replay " + ShellQuote(path);
-  if (r.binary) replay += " --scheme " + ShellQuote(scheme);
+  if (!scheme.empty()) replay += " --scheme " + ShellQuote(scheme);
   std::string out = format == "json" ? RenderJsonReport(*r.world, r.repro, result, replay)
                                      : TextReport(*r.world, r.repro, result, replay);
   if (vm.count("output")) {
@@ -88,8 +88,11 @@ int CmdConvert(const std::vector<std::string>& args) {
   std::string to = vm.count("to") ? vm["to"].as<std::string>() : (r.binary ? "text" : "binary");
   if (to != "text" && to != "binary") throw UsageError("--to must be text or binary, got '" + to + "'");
   // Run it once: a binary input's schedule is what its bytes make the
-  // scheduler do, and a text one must fit before it is converted.
-  RunResult result = Replay(&r, path, RunLimits{});
+  // scheduler do, and a text one must fit before it is converted. A text
+  // program without a schedule (a seed) becomes a binary input without
+  // choices: its strategy seed drives the scheduler; nothing needs to run.
+  RunResult result;
+  if (r.binary || !r.repro.schedule.empty() || to == "text") result = Replay(&r, path, RunLimits{});
   std::string out;
   if (to == "text") {
     r.repro.comments = {"# ovlfuzz reproducer converted from " + path};

@@ -18,6 +18,10 @@ Replayable LoadReplayable(const std::string& data, const std::string& path, cons
     r.repro = ParseRepro(
         data, path,
         [&](const std::string& ref, int line, int col) -> const World& {
+          if (ref == "any") {
+            if (scheme.empty()) throw InputError(path, line, col, "this program names no scheme: pass --scheme");
+            return schemes.Load(scheme);
+          }
           if (!scheme.empty() && scheme != ref)
             throw InputError(path, line, col, "reproducer is for scheme '" + ref + "', not '" + scheme + "'");
           try {
@@ -46,6 +50,14 @@ Replayable LoadReplayable(const std::string& data, const std::string& path, cons
 RunResult Replay(Replayable* r, const std::string& path, const RunLimits& limits) {
   if (r->binary) {
     auto strategy = MakeByteStrategy(r->bin.choices, r->bin.seed);
+    RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
+    r->repro.schedule = result.schedule;
+    return result;
+  }
+  if (r->repro.schedule.empty()) {
+    // A program without a recorded schedule runs under its strategy line.
+    if (r->repro.scheme_ref == "any") r->repro.scheme_ref = r->world->scheme().name;
+    auto strategy = MakeStrategy(r->repro.strategy);
     RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
     r->repro.schedule = result.schedule;
     return result;

@@ -27,9 +27,10 @@ struct Replayable {
 Replayable LoadReplayable(const std::string& data, const std::string& path, const std::string& scheme,
                           SchemeSet& schemes);
 
-// Runs it exactly: text with its recorded schedule, binary with its choice
-// bytes. For binary input, fills replayable->repro.schedule with the
-// schedule taken, so it can be written as text. Throws InputError when a
+// Runs it exactly: text with its recorded schedule (or, when it has none,
+// under its strategy line), binary with its choice bytes. Fills
+// replayable->repro.schedule with the schedule taken when it had none, so
+// it can be written as text. Throws InputError when a
 // text schedule does not fit.
 RunResult Replay(Replayable* replayable, const std::string& path, const RunLimits& limits);
 

@@ -79,10 +79,12 @@ Repro ParseRepro(std::string_view text, const std::string& path, const WorldLoad
     Fail(path, sl.tokens.size() > 3 ? sl.tokens[3] : sl.tokens.back(), "expected 'scheme NAME HASH'");
   r.scheme_ref = sl.tokens[1].text;
   const Token& ht = sl.tokens[2];
-  if (ht.text.size() != 16 || ht.text.find_first_not_of("0123456789abcdef") != std::string::npos)
-    Fail(path, ht, "expected a 16-digit hex scheme hash, found '" + ht.text + "'");
-  r.scheme_hash = std::strtoull(ht.text.c_str(), nullptr, 16);
+  const bool pinned = ht.text != "any";  // hand-written programs may leave the hash open
+  if (pinned && (ht.text.size() != 16 || ht.text.find_first_not_of("0123456789abcdef") != std::string::npos))
+    Fail(path, ht, "expected a 16-digit hex scheme hash or 'any', found '" + ht.text + "'");
+  if (pinned) r.scheme_hash = std::strtoull(ht.text.c_str(), nullptr, 16);
   const World& w = load(r.scheme_ref, sl.tokens[1].line, sl.tokens[1].col);
+  if (!pinned) r.scheme_hash = w.scheme().hash;
   r.scheme_changed = w.scheme().hash != r.scheme_hash;
   *world_out = &w;
 

@@ -1,0 +1,41 @@
+// The engine adapters' shared core (libFuzzer and AFL++ targets and the
+// AFL++ custom mutator): one compiled-in scheme, the total binary decoder,
+// the run, concurrency-aware coverage counters, findings as crashes, and
+// the structure-aware mutations. Thin: the model does the work.
+#ifndef OVLFUZZ_FUZZ_ENGINE_H_
+#define OVLFUZZ_FUZZ_ENGINE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ovlfuzz {
+
+class World;
+
+namespace engine {
+
+// The scheme this target was built for (OVLFUZZ_FUZZ_SCHEME).
+const World& TargetWorld();
+const char* TargetScheme();
+
+// Where libFuzzer writes crash files (-artifact_prefix=), for the replay
+// line printed with a finding.
+void SetArtifactPrefix(const std::string& prefix);
+
+// Decodes and runs one input. Feeds the extra counters; on a finding,
+// prints the report and a replay line to stderr and aborts.
+void RunInput(const uint8_t* data, size_t size);
+
+// Structure-aware mutation of an encoded input in place (<= max_size).
+// Returns the new size, or 0 when the caller should fall back to a
+// byte-level mutation.
+size_t Mutate(uint8_t* data, size_t size, size_t max_size, unsigned int seed);
+// Thread-level crossover of two encoded inputs.
+size_t CrossOver(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size, uint8_t* out,
+                 size_t max_out_size, unsigned int seed);
+
+}  // namespace engine
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_FUZZ_ENGINE_H_

@@ -78,7 +78,8 @@ int CmdConvert(const std::vector<std::string>& args) {
   opts.add_options()("file", po::value<std::string>()->required(), "input: .ovl text or a binary engine input")(
       "output,o", po::value<std::string>()->required(), "output file (replaced atomically)")(
       "to", po::value<std::string>(), "text or binary (default: the other form)")(
-      "scheme", po::value<std::string>()->default_value(""), "scheme of a binary input (built-in name or file)");
+      "scheme", po::value<std::string>()->default_value(""), "scheme of a binary input (built-in name or file)")(
+      "quiet,q", "print nothing on success");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
@@ -92,7 +93,8 @@ int CmdConvert(const std::vector<std::string>& args) {
   // program without a schedule (a seed) becomes a binary input without
   // choices: its strategy seed drives the scheduler; nothing needs to run.
   RunResult result;
-  if (r.binary || !r.repro.schedule.empty() || to == "text") result = Replay(&r, path, RunLimits{});
+  const bool ran = r.binary || !r.repro.schedule.empty() || to == "text";
+  if (ran) result = Replay(&r, path, RunLimits{});
   std::string out;
   if (to == "text") {
     r.repro.comments = {"# ovlfuzz reproducer converted from " + path};
@@ -106,9 +108,11 @@ int CmdConvert(const std::vector<std::string>& args) {
     out = EncodeBinary(*r.world, bin);
   }
   WriteAtomic(vm["output"].as<std::string>(), out);
+  if (vm.count("quiet")) return kExitClean;
   std::cout << "ovlfuzz convert: " << path << " (" << (r.binary ? "binary" : "text") << ") -> "
             << vm["output"].as<std::string>() << " (" << to << "), scheme " << r.world->scheme().name << ", "
-            << result.findings.size() << " finding(s)\n";
+            << (ran ? std::to_string(result.findings.size()) + " finding(s)" : "a program without schedule (not run)")
+            << "\n";
   return kExitClean;
 }
 

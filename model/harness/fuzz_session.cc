@@ -72,15 +72,11 @@ Program FuzzSession::CycleProgram(const std::vector<OpCall>& ops, bool read_side
       p.threads.push_back({c});
   // Readers only block each other through a queued writer: add the ops
   // that freeze a superblock.
-  for (int op = 0; read_side && op < static_cast<int>(s.routines.size()); ++op) {
-    if (!s.routines[op].is_op) continue;
-    for (const Instr& in : s.routines[op].code) {
-      if (in.op != Opc::kFreezeBegin) continue;
-      OpCall c;
-      c.routine = static_cast<int16_t>(op);
-      p.threads.push_back({c});
-      break;
-    }
+  for (int op : s.ops) {
+    if (!read_side || !s.Contains(op, Opc::kFreezeBegin)) continue;
+    OpCall c;
+    c.routine = static_cast<int16_t>(op);
+    p.threads.push_back({c});
   }
   if (p.threads.size() > kMaxThreads) return Program{};
   Sanitize(world_, &p);

@@ -9,15 +9,6 @@
 namespace ovlfuzz {
 namespace {
 
-bool TouchesFreeze(const Scheme& s, int routine, int depth = 0) {
-  if (depth > kMaxCallDepth) return false;
-  for (const Instr& in : s.routines[routine].code) {
-    if (in.op == Opc::kFreezeBegin || in.op == Opc::kThaw) return true;
-    if (in.op == Opc::kCall && TouchesFreeze(s, in.callee, depth + 1)) return true;
-  }
-  return false;
-}
-
 // Coverage that sees blocking: on every wait, the set of classes all
 // currently blocked threads wait for, together with what the new waiter
 // holds on top. Reaching two or three simultaneous waiters is progress
@@ -48,7 +39,9 @@ Program SerialReference(const World& world, const Program& program,
   ref.threads.emplace_back();
   for (const auto& [t, op] : completion_order) {
     const OpCall& call = program.threads[t][op];
-    if (!TouchesFreeze(world.scheme(), call.routine)) ref.threads[0].push_back(call);
+    const Scheme& s = world.scheme();
+    if (!s.Contains(call.routine, Opc::kFreezeBegin) && !s.Contains(call.routine, Opc::kThaw))
+      ref.threads[0].push_back(call);
   }
   if (ref.threads[0].empty()) ref.threads.clear();
   return ref;

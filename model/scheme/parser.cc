@@ -817,6 +817,22 @@ int Scheme::FindBit(const std::string& bit_name) const {
   return -1;
 }
 
+bool Scheme::Contains(int routine, Opc op) const {
+  std::vector<int> stack{routine};
+  std::vector<bool> seen(routines.size(), false);
+  while (!stack.empty()) {
+    int r = stack.back();
+    stack.pop_back();
+    if (seen[r]) continue;
+    seen[r] = true;
+    for (const Instr& in : routines[r].code) {
+      if (in.op == op) return true;
+      if (in.op == Opc::kCall) stack.push_back(in.callee);
+    }
+  }
+  return false;
+}
+
 Scheme ParseScheme(std::string_view text, const std::string& path) {
   Scheme s;
   s.path = path;

@@ -163,6 +163,9 @@ struct Scheme {
   const std::string& Line(int line) const;
   int FindOp(const std::string& name) const;  // routine index or -1
   int FindBit(const std::string& name) const;
+  // True when the routine, or a sub it calls, contains instruction `op`
+  // (e.g. Opc::kFreezeBegin: the routine freezes a superblock).
+  bool Contains(int routine, Opc op) const;
 };
 
 }  // namespace ovlfuzz

@@ -49,6 +49,7 @@ std::string ShellQuote(const std::string& s);
 int CmdFuzz(const std::vector<std::string>& args);
 int CmdReplay(const std::vector<std::string>& args);
 int CmdConvert(const std::vector<std::string>& args);
+int CmdMinimize(const std::vector<std::string>& args);
 int CmdSchemes(const std::vector<std::string>& args);
 int CmdCheckScheme(const std::vector<std::string>& args);
 

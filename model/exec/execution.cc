@@ -102,7 +102,11 @@ void Execution::Run() {
     if (runnable.size() > 1) {
       t = strategy_.Pick(runnable, step_);
       schedule_.push_back(static_cast<uint8_t>(t));
+      decision_steps_.push_back(step_);
+      if (t != last_thread_ && std::find(runnable.begin(), runnable.end(), last_thread_) != runnable.end())
+        ++preemptions_;
     }
+    last_thread_ = t;
     ++step_;
     tsan::SwitchTo(tsan::kEnabled ? fibers_[t] : nullptr);
     RunSlice(t);

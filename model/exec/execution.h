@@ -91,7 +91,11 @@ class Execution {
   const std::vector<uint64_t>& all_flags() const { return flags_; }
   bool frozen(int sb) const { return frozen_[sb] != 0; }
   int64_t steps() const { return step_; }
+  // Switches away from a thread that could have kept running.
+  int64_t preemptions() const { return preemptions_; }
   const std::vector<uint8_t>& schedule() const { return schedule_; }
+  // The step at which each schedule_ decision was taken.
+  const std::vector<int64_t>& decision_steps() const { return decision_steps_; }
   // (thread, op_index) in the order ops completed.
   const std::vector<std::pair<int, int>>& completion_order() const { return completed_; }
   bool all_done() const;
@@ -137,7 +141,10 @@ class Execution {
   std::vector<uint8_t> frozen_;
   std::vector<int8_t> freezing_;
   int64_t step_ = 0;
+  int64_t preemptions_ = 0;
+  int last_thread_ = -1;
   std::vector<uint8_t> schedule_;
+  std::vector<int64_t> decision_steps_;
   std::vector<std::pair<int, int>> completed_;
   std::vector<void*> fibers_;  // TSan fibers (tsan build only)
   void* main_fiber_ = nullptr;

@@ -70,7 +70,9 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
   }
   for (Oracle* o : oracles) o->Collect(x, &r.findings);
   r.schedule = x.schedule();
+  r.decision_steps = x.decision_steps();
   r.steps = x.steps();
+  r.preemptions = x.preemptions();
   r.diverged = x.diverged();
   r.skipped_updates = skipped.skipped_updates();
   r.edges = inversion.graph().edges();

@@ -20,7 +20,9 @@ namespace ovlfuzz {
 struct RunResult {
   std::vector<Finding> findings;
   std::vector<uint8_t> schedule;  // thread chosen at each decision with >1 runnable
+  std::vector<int64_t> decision_steps;  // the step of each decision
   int64_t steps = 0;
+  int64_t preemptions = 0;        // switches away from a still-runnable thread
   bool diverged = false;          // replay only: the recorded schedule did not fit
   int64_t skipped_updates = 0;
   std::vector<ChainLink> edges;            // lock-class dependencies, first site each

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ovlfuzz {
@@ -39,6 +40,9 @@ std::unique_ptr<Strategy> MakeReplayStrategy(std::vector<uint8_t> choices);
 // Fuzzer-input decisions: see byte_strategy.cc.
 std::unique_ptr<Strategy> MakeByteStrategy(std::vector<uint8_t> choices, uint64_t seed);
 std::unique_ptr<Strategy> MakeStrategy(const StrategyConfig& config);
+// Non-preemptive with explicit preemptions (step, thread): sticky_strategy.cc.
+std::unique_ptr<Strategy> MakeStickyStrategy(std::vector<int> order,
+                                             std::vector<std::pair<int64_t, int>> preemptions);
 
 std::string StrategyName(StrategyKind kind);
 bool ParseStrategyName(const std::string& name, StrategyKind* kind);

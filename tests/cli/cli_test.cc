@@ -180,8 +180,29 @@ TEST_F(Cli, ConvertRoundTripsAndBinaryReplaysTheSame) {
   EXPECT_EQ(Run("convert crash.bin --scheme v5.0 --to yaml -o x").status, 2);
 }
 
+TEST_F(Cli, MinimizeKeepsTheSignatureAndWritesText) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --threads 4 --ops 6 --runs 3000 --out out -q").status, 1);
+  for (const std::string& n : List("out")) {
+    if (n.find(".ovl") == std::string::npos) continue;
+    std::string text = Slurp(dir_ + "/out/" + n);
+    std::string sig = text.substr(text.find("# signature: ") + 13);
+    sig = sig.substr(0, sig.find('\n'));
+    Result m = Run("minimize out/" + n + " -o min.ovl --max-seconds 20");
+    ASSERT_EQ(m.status, 0) << m.err;
+    EXPECT_NE(m.out.find("threads"), std::string::npos);
+    EXPECT_NE(m.out.find("replay: ovlfuzz replay min.ovl"), std::string::npos);
+    Result r = Run("replay min.ovl");
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find("signature: " + sig), std::string::npos) << n;
+  }
+  Write("clean.ovl", "ovlfuzz 1\nscheme mainline any\nstrategy pct 3 1\nthread\n  write f0\nschedule\n");
+  Result clean = Run("minimize clean.ovl -o x.ovl");
+  EXPECT_EQ(clean.status, 2);
+  EXPECT_TRUE(OneLineError(clean, "clean.ovl")) << clean.err;
+}
+
 TEST_F(Cli, HelpOnEverySubcommand) {
-  for (const char* cmd : {"fuzz", "replay", "convert", "schemes", "check-scheme"}) {
+  for (const char* cmd : {"fuzz", "replay", "convert", "minimize", "schemes", "check-scheme"}) {
     Result r = Run(std::string(cmd) + " --help");
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_NE(r.out.find("usage: ovlfuzz"), std::string::npos) << cmd;

@@ -1,0 +1,56 @@
+// Minimize: shrink a reproducer's program *and* schedule while replay keeps
+// producing the same finding signature (syzkaller's Minimize, predicate
+// driven, greedy). Program passes: cut each thread after the op it was in
+// when the finding happened; drop whole threads; drop ops (from the end,
+// then one by one); reset arguments to the smallest values. Schedule: for
+// every candidate program the predicate first tries schedules with no
+// preemption at all (threads run until they block, in each start order),
+// then with one preemption at each step, then the schedule that worked for
+// the previous program, then two preemptions (short runs), then PCT/random
+// seeds, so the result keeps only the context switches the finding needs. Candidates are
+// memoized; a time budget bounds the search and a valid reproducer is
+// always returned (at worst the input).
+#ifndef OVLFUZZ_MODEL_HARNESS_MINIMIZE_H_
+#define OVLFUZZ_MODEL_HARNESS_MINIMIZE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "model/harness/run_once.h"
+#include "model/program/repro.h"
+
+namespace ovlfuzz {
+
+struct MinimizeOptions {
+  // Seconds since the start; the search stops past max_seconds.
+  std::function<double()> elapsed;
+  double max_seconds = 30;
+  RunLimits limits;
+  int random_schedules = 256;  // PCT/random tries per candidate after the others
+};
+
+struct ReproSize {
+  int threads = 0;
+  int ops = 0;
+  int64_t steps = 0;
+  int64_t preemptions = 0;
+  size_t bytes = 0;  // of the text reproducer
+};
+
+struct MinimizeResult {
+  Repro repro;           // minimized, with the schedule actually taken
+  RunResult result;      // its replay
+  ReproSize before, after;
+  int candidates = 0;    // distinct programs tried
+  int64_t runs = 0;
+  bool out_of_time = false;
+};
+
+// `input` must replay (its recorded schedule) to a finding with `signature`.
+MinimizeResult Minimize(const World& world, const Repro& input, const RunResult& input_result,
+                        const std::string& signature, const MinimizeOptions& options);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_HARNESS_MINIMIZE_H_

@@ -10,6 +10,7 @@
 
 #include "model/core/hash.h"
 #include "model/core/input_error.h"
+#include "model/scheme/cursor.h"
 #include "model/scheme/lexer.h"
 
 namespace ovlfuzz {
@@ -19,69 +20,6 @@ const char* const kKinds[] = {"lock-inversion",          "deadlock",
                               "missed-trylock-fallback", "skipped-xattr-update",
                               "hang",                    "bad-unlock",
                               "scheme-error"};
-
-// A cursor over one line of tokens.
-class Cursor {
- public:
-  Cursor(const TokenLine& line, const std::string& file) : line_(line), file_(file) {}
-
-  bool AtEnd() const { return pos_ >= line_.tokens.size(); }
-  const Token& Peek() const { return AtEnd() ? EndToken() : line_.tokens[pos_]; }
-  bool PeekIs(const char* text) const { return !AtEnd() && Peek().text == text; }
-  const Token& Next() {
-    if (AtEnd()) Fail(EndToken(), "unexpected end of line");
-    return line_.tokens[pos_++];
-  }
-  bool Accept(const char* text) {
-    if (PeekIs(text) && Peek().kind != Token::Kind::kString) {
-      ++pos_;
-      return true;
-    }
-    return false;
-  }
-  void Expect(const char* text) {
-    const Token& t = Peek();
-    if (!Accept(text)) Fail(t, std::string("expected '") + text + "'" + Found(t));
-  }
-  const Token& Word(const char* what) {
-    const Token& t = Peek();
-    if (AtEnd() || t.kind != Token::Kind::kWord) Fail(t, std::string("expected ") + what + Found(t));
-    return Next();
-  }
-  void ExpectEnd() {
-    if (!AtEnd()) Fail(Peek(), "unexpected '" + Peek().text + "' at end of statement");
-  }
-  [[noreturn]] void Fail(const Token& at, const std::string& msg) const {
-    throw InputError(file_, at.line, at.col, msg);
-  }
-  static std::string Found(const Token& t) {
-    return t.text.empty() ? ", found end of line" : ", found '" + t.text + "'";
-  }
-
- private:
-  const Token& EndToken() const {
-    end_.line = line_.line;
-    end_.col = line_.tokens.empty() ? 1 : line_.tokens.back().col + static_cast<int>(line_.tokens.back().text.size());
-    end_.text.clear();
-    return end_;
-  }
-  const TokenLine& line_;
-  const std::string& file_;
-  size_t pos_ = 0;
-  mutable Token end_;
-};
-
-int ParseInt(Cursor& c, const char* what, int lo, int hi) {
-  const Token& t = c.Word(what);
-  int v = 0;
-  for (char ch : t.text) {
-    if (ch < '0' || ch > '9' || v > 100000) c.Fail(t, std::string("expected ") + what + ", found '" + t.text + "'");
-    v = v * 10 + (ch - '0');
-  }
-  if (v < lo || v > hi)
-    c.Fail(t, std::string(what) + " must be in " + std::to_string(lo) + ".." + std::to_string(hi));
-  return v;
-}
 
 enum class RefType { kInode, kPipe, kSb };
 
@@ -796,40 +734,6 @@ class Parser {
 bool IsKnownFindingKind(const std::string& kind) {
   for (const char* k : kKinds)
     if (kind == k) return true;
-  return false;
-}
-
-const std::string& Scheme::Line(int line) const {
-  static const std::string kEmpty;
-  if (line < 1 || line > static_cast<int>(lines.size())) return kEmpty;
-  return lines[line - 1];
-}
-
-int Scheme::FindOp(const std::string& op_name) const {
-  for (int idx : ops)
-    if (routines[idx].name == op_name) return idx;
-  return -1;
-}
-
-int Scheme::FindBit(const std::string& bit_name) const {
-  for (size_t i = 0; i < bits.size(); ++i)
-    if (bits[i] == bit_name) return static_cast<int>(i);
-  return -1;
-}
-
-bool Scheme::Contains(int routine, Opc op) const {
-  std::vector<int> stack{routine};
-  std::vector<bool> seen(routines.size(), false);
-  while (!stack.empty()) {
-    int r = stack.back();
-    stack.pop_back();
-    if (seen[r]) continue;
-    seen[r] = true;
-    for (const Instr& in : routines[r].code) {
-      if (in.op == op) return true;
-      if (in.op == Opc::kCall) stack.push_back(in.callee);
-    }
-  }
   return false;
 }
 

@@ -50,6 +50,7 @@ int CmdFuzz(const std::vector<std::string>& args);
 int CmdReplay(const std::vector<std::string>& args);
 int CmdConvert(const std::vector<std::string>& args);
 int CmdMinimize(const std::vector<std::string>& args);
+int CmdTriage(const std::vector<std::string>& args);
 int CmdSchemes(const std::vector<std::string>& args);
 int CmdCheckScheme(const std::vector<std::string>& args);
 

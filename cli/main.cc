@@ -18,6 +18,7 @@ const char kUsage[] =
     "  replay        re-execute a reproducer (.ovl or engine input) exactly, print its report\n"
     "  convert       convert a reproducer between text (.ovl) and binary (engine input)\n"
     "  minimize      shrink a reproducer's program and schedule, keeping its finding\n"
+    "  triage        replay every artifact in a directory, group by signature\n"
     "  schemes       list the built-in schemes\n"
     "  check-scheme  validate a scheme file\n"
     "\n"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     if (cmd == "replay") return CmdReplay(args);
     if (cmd == "convert") return CmdConvert(args);
     if (cmd == "minimize") return CmdMinimize(args);
+    if (cmd == "triage") return CmdTriage(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);
     std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";

@@ -201,8 +201,21 @@ TEST_F(Cli, MinimizeKeepsTheSignatureAndWritesText) {
   EXPECT_TRUE(OneLineError(clean, "clean.ovl")) << clean.err;
 }
 
+TEST_F(Cli, TriageGroupsBySignatureAndExitsOneOnFindings) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --runs 2000 --out out -q").status, 1);
+  nlohmann::json summary = nlohmann::json::parse(Slurp(dir_ + "/out/summary.json"));
+  Result t = Run("triage out");
+  EXPECT_EQ(t.status, 1) << t.err;
+  EXPECT_NE(t.out.find(std::to_string(summary["findings"].size()) + " artifact(s)"), std::string::npos) << t.out;
+  for (const auto& f : summary["findings"])
+    EXPECT_NE(t.out.find(f["signature"].get<std::string>()), std::string::npos);
+  ASSERT_EQ(Run("fuzz --scheme mainline --runs 500 --out clean -q").status, 0);
+  EXPECT_EQ(Run("triage clean").status, 0);
+  EXPECT_EQ(Run("triage nowhere").status, 2);
+}
+
 TEST_F(Cli, HelpOnEverySubcommand) {
-  for (const char* cmd : {"fuzz", "replay", "convert", "minimize", "schemes", "check-scheme"}) {
+  for (const char* cmd : {"fuzz", "replay", "convert", "minimize", "triage", "schemes", "check-scheme"}) {
     Result r = Run(std::string(cmd) + " --help");
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_NE(r.out.find("usage: ovlfuzz"), std::string::npos) << cmd;

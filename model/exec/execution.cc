@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/exec/resolve.h"
 #include "model/exec/tsan_bridge.h"
 #include "model/oracle/oracle.h"
 
@@ -17,23 +18,9 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       limits_(limits),
       threads_(program.threads.size()),
       locks_(world.instances()),
-      flags_(world.inodes(), 0),
+      flags_(world.InitialFlags()),
       frozen_(world.supers(), 0),
       freezing_(world.supers(), -1) {
-  for (const InitFlag& f : scheme_.init) {
-    int sb = f.sb < 0 ? scheme_.default_overlay : f.sb;
-    auto set = [&](int entity) { flags_[world_.Inode(sb, entity)] |= uint64_t{1} << f.bit; };
-    switch (f.sel) {
-      case InitFlag::Sel::kFiles:
-        for (int e = 0; e < world_.files(); ++e) set(e);
-        break;
-      case InitFlag::Sel::kDirs:
-        for (int e = 0; e < world_.dirs(); ++e) set(world_.files() + e);
-        break;
-      case InitFlag::Sel::kRoot: set(world_.root()); break;
-      case InitFlag::Sel::kOne: set(f.index); break;
-    }
-  }
   if (tsan::kEnabled) {
     main_fiber_ = tsan::CurrentFiber();
     for (size_t t = 0; t < threads_.size(); ++t) {
@@ -159,68 +146,10 @@ void Execution::EndOp(int t, bool failed) {
   completed_.emplace_back(t, th.op_index);
 }
 
-int Execution::Entity(const Frame& f, const Ref& ref) const {
-  int e = 0;
-  switch (ref.base) {
-    case Ref::Base::kParam: e = f.args[ref.a]; break;
-    case Ref::Base::kRoot: e = world_.root(); break;
-    case Ref::Base::kWorkdir: e = world_.workdir(); break;
-    case Ref::Base::kIndexdir: e = world_.indexdir(); break;
-    case Ref::Base::kFirst: e = std::min(f.args[ref.a], f.args[ref.b]); break;
-    case Ref::Base::kSecond: e = std::max(f.args[ref.a], f.args[ref.b]); break;
-    case Ref::Base::kSb: e = ref.a; break;
-  }
-  for (int i = 0; i < ref.parents; ++i) e = world_.Parent(e);
-  return e;
-}
-
-int Execution::Inode(const Frame& f, const Ref& ref) const {
-  return world_.Inode(ref.sb < 0 ? scheme_.default_overlay : ref.sb, Entity(f, ref));
-}
-
-int Execution::ResolveLock(const Frame& f, const LockRef& lr) const {
-  const LockFamily& fam = scheme_.families[lr.family];
-  switch (fam.domain) {
-    case Domain::kInode: return world_.Instance(lr.family, Inode(f, lr.obj), lr.level);
-    case Domain::kPipe: return world_.Instance(lr.family, Entity(f, lr.obj), lr.level);
-    case Domain::kSb:
-      if (fam.family == FamilyKind::kSbWriters) return world_.SbWriters(lr.obj.a, lr.level);
-      return world_.Instance(lr.family, lr.obj.a, lr.level);
-    case Domain::kGlobal: return world_.Instance(lr.family, 0, lr.level);
-  }
-  return 0;
-}
-
-bool Execution::EvalCond(const Frame& f, int cond) const {
-  const Routine& r = scheme_.routines[f.routine];
-  for (const CondAtom& a : r.conds[cond]) {
-    bool ok = false;
-    switch (a.kind) {
-      case CondAtom::Kind::kHas:
-      case CondAtom::Kind::kLacks: {
-        bool has = (flags_[Inode(f, a.ref)] >> a.bit) & 1;
-        ok = has == (a.kind == CondAtom::Kind::kHas);
-        break;
-      }
-      case CondAtom::Kind::kAnyChildHas:
-      case CondAtom::Kind::kNoChildHas: {
-        int parent = Entity(f, a.ref);
-        int sb = a.ref.sb < 0 ? scheme_.default_overlay : a.ref.sb;
-        bool any = false;
-        for (int e = 0; e < world_.root(); ++e)
-          if (world_.Parent(e) == parent && ((flags_[world_.Inode(sb, e)] >> a.bit) & 1)) any = true;
-        ok = any == (a.kind == CondAtom::Kind::kAnyChildHas);
-        break;
-      }
-      case CondAtom::Kind::kFrozen: ok = frozen_[a.sb] != 0; break;
-      case CondAtom::Kind::kNotFrozen: ok = frozen_[a.sb] == 0; break;
-      case CondAtom::Kind::kSame: ok = Entity(f, a.ref) == Entity(f, a.ref2); break;
-      case CondAtom::Kind::kDiffer: ok = Entity(f, a.ref) != Entity(f, a.ref2); break;
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
+int Execution::Entity(const Frame& f, const Ref& ref) const { return RefEntity(world_, f, ref); }
+int Execution::Inode(const Frame& f, const Ref& ref) const { return RefInode(world_, f, ref); }
+int Execution::ResolveLock(const Frame& f, const LockRef& lr) const { return ovlfuzz::ResolveLock(world_, f, lr); }
+bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, flags_, frozen_, f, cond); }
 
 void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
   LockState& s = locks_[inst];

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "model/exec/event.h"
+#include "model/exec/resolve.h"
 #include "model/oracle/finding.h"
 #include "model/program/program.h"
 #include "model/sched/strategy.h"
@@ -45,12 +46,6 @@ struct LockState {
   uint8_t readers = 0;
   uint8_t reader_count[kMaxThreads] = {0, 0, 0, 0};
   uint8_t writers_waiting = 0;
-};
-
-struct Frame {
-  int16_t routine = -1;
-  int32_t pc = 0;
-  uint8_t args[kMaxParams] = {0, 0, 0};
 };
 
 struct ThreadState {

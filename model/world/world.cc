@@ -37,6 +37,25 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
   }
 }
 
+std::vector<uint64_t> World::InitialFlags() const {
+  std::vector<uint64_t> flags(inodes(), 0);
+  for (const InitFlag& f : scheme_.init) {
+    int sb = f.sb < 0 ? scheme_.default_overlay : f.sb;
+    auto set = [&](int entity) { flags[Inode(sb, entity)] |= uint64_t{1} << f.bit; };
+    switch (f.sel) {
+      case InitFlag::Sel::kFiles:
+        for (int e = 0; e < files(); ++e) set(e);
+        break;
+      case InitFlag::Sel::kDirs:
+        for (int e = 0; e < dirs(); ++e) set(files() + e);
+        break;
+      case InitFlag::Sel::kRoot: set(root()); break;
+      case InitFlag::Sel::kOne: set(f.index); break;
+    }
+  }
+  return flags;
+}
+
 int World::InternClass(const std::string& name) {
   for (size_t i = 0; i < class_names_.size(); ++i)
     if (class_names_[i] == name) return static_cast<int>(i);

@@ -51,6 +51,9 @@ class World {
   // Entity (or pipe) an argument value denotes.
   int ArgEntity(ParamType t, int value) const;
 
+  // Flags (state bits and xattrs) of every inode before a run: `init` lines.
+  std::vector<uint64_t> InitialFlags() const;
+
   // Lock instances.
   int instances() const { return static_cast<int>(inst_family_.size()); }
   int Instance(int family, int object, int level) const {

@@ -3,11 +3,14 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.h"
+#include "fuzz/threads_engine.h"
 #include "model/harness/fuzz_session.h"
+#include "model/program/generate.h"
 #include "model/oracle/signature.h"
 #include "model/report/text_report.h"
 
@@ -19,6 +22,32 @@ namespace {
 
 constexpr double kDefaultSeconds = 20;
 constexpr double kProgressEverySeconds = 2;
+
+// The free-running baseline (fuzz/threads_engine.h): same generator, real
+// threads, only the deadlock watchdog as oracle. Programs are saved without
+// a schedule: a real-thread run cannot be replayed bit for bit.
+FuzzStats RunThreadsEngine(const World& world, const std::string& scheme_ref, const FuzzConfig& cfg,
+                           const FuzzHooks& hooks) {
+  FuzzStats stats;
+  Rng rng(cfg.seed);
+  std::set<std::string> seen;
+  for (;;) {
+    if (cfg.max_runs > 0 && stats.runs >= cfg.max_runs) break;
+    if (hooks.should_stop && hooks.should_stop(stats)) break;
+    Program p = GenerateProgram(world, cfg.gen, rng);
+    ThreadsRunResult r = RunOnThreads(world, p, ThreadsRunOptions{});
+    ++stats.runs;
+    if (!r.deadlock || !seen.insert(r.finding.signature).second) continue;
+    stats.findings = seen.size();
+    Repro repro;
+    repro.scheme_ref = scheme_ref;
+    repro.scheme_hash = world.scheme().hash;
+    repro.strategy = {cfg.strategy, cfg.pct_depth, rng.Next()};
+    repro.program = p;
+    if (hooks.on_finding) hooks.on_finding(r.finding, repro, p, stats);
+  }
+  return stats;
+}
 
 struct Found {
   std::string kind, signature, artifact;
@@ -40,6 +69,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
       ("pct-depth", po::value<int>()->default_value(3), "PCT bug depth d (1-16)")
       ("max-steps", po::value<int64_t>()->default_value(RunLimits{}.max_steps), "step budget per run (beyond: hang)")
       ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and summary.json")
+      ("engine", po::value<std::string>()->default_value("controlled"),
+       "controlled (deterministic scheduler, all oracles) or threads (real OS threads, watchdog; the baseline)")
       ("quiet,q", "no progress lines");
   po::positional_options_description pos;
   po::variables_map vm;
@@ -69,6 +100,9 @@ int CmdFuzz(const std::vector<std::string>& args) {
   } else if (!vm.count("runs")) {
     seconds = kDefaultSeconds;
   }
+  const std::string engine = vm["engine"].as<std::string>();
+  if (engine != "controlled" && engine != "threads")
+    throw UsageError("--engine must be controlled or threads, got '" + engine + "'");
   const std::string scheme_ref = vm["scheme"].as<std::string>();
   const std::string out_dir = vm["out"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
@@ -106,18 +140,27 @@ int CmdFuzz(const std::vector<std::string>& args) {
     std::string artifact = out_dir + "/" + FindingKindName(f.kind) + "-" + SignatureHash(f.signature) + ".ovl";
     bool fresh = WriteExclusive(artifact, FormatRepro(world, repro));
     std::cout << ctx.Render(f);
+    if (engine == "threads")
+      std::cout << "(threads engine: real-thread run, saved without a schedule; replay runs the program under "
+                   "the controlled scheduler and may not hit the same interleaving)\n";
     if (!fresh) std::cout << "(artifact already existed with this signature; kept the earlier one)\n";
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
     found.push_back({FindingKindName(f.kind), f.signature, artifact, elapsed()});
   };
 
-  FuzzSession session(world, scheme_ref, cfg, hooks);
-  session.Run();
-  const FuzzStats& s = session.stats();
+  FuzzStats s;
+  if (engine == "threads") {
+    s = RunThreadsEngine(world, scheme_ref, cfg, hooks);
+  } else {
+    FuzzSession session(world, scheme_ref, cfg, hooks);
+    session.Run();
+    s = session.stats();
+  }
   progress(s, true);
 
   double total = elapsed();
   nlohmann::json summary{{"scheme", world.scheme().name},
+                         {"engine", engine},
                          {"seed", cfg.seed},
                          {"strategy", StrategyName(cfg.strategy)},
                          {"runs", s.runs},

@@ -5,6 +5,7 @@
 
 #include "cli/cli_common.h"
 #include "model/harness/replay.h"
+#include "model/report/html_report.h"
 #include "model/report/json_report.h"
 #include "model/report/text_report.h"
 
@@ -39,32 +40,35 @@ int CmdReplay(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("file", po::value<std::string>()->required(), "reproducer: .ovl text or a binary engine input")(
       "scheme", po::value<std::string>()->default_value(""), "scheme of a binary input (built-in name or file)")(
-      "format", po::value<std::string>()->default_value("text"), "report format: text or json")(
+      "format", po::value<std::string>()->default_value("text"), "report format: text, json or html")(
       "output,o", po::value<std::string>(), "write the report to this file instead of stdout")(
       "max-steps", po::value<int64_t>()->default_value(RunLimits{}.max_steps), "step budget of the run");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  if (!ParseArgs("replay", "FILE [--scheme S] [--format text|json] [-o OUT]", args, opts, pos, &vm))
+  if (!ParseArgs("replay", "FILE [--scheme S] [--format text|json|html] [-o OUT]", args, opts, pos, &vm))
     return kExitClean;
   const std::string path = vm["file"].as<std::string>();
   const std::string scheme = vm["scheme"].as<std::string>();
   const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json") throw UsageError("--format must be text or json, got '" + format + "'");
+  if (format != "text" && format != "json" && format != "html")
+    throw UsageError("--format must be text, json or html, got '" + format + "'");
   RunLimits limits;
   limits.max_steps = vm["max-steps"].as<int64_t>();
   if (limits.max_steps < 1) throw UsageError("--max-steps must be positive");
 
   Replayable r = LoadReplayable(ReadFile(path), path, scheme, Schemes());
-  RunResult result = Replay(&r, path, limits);
+  TraceRecorder trace;
+  RunResult result = Replay(&r, path, limits, {&trace});
   if (r.repro.scheme_changed)
     std::cerr << "ovlfuzz replay: warning: scheme '" << r.repro.scheme_ref
               << "' changed since this reproducer was recorded; replaying against its current text\n";
 
   std::string replay = "ovlfuzz replay " + ShellQuote(path);
   if (!scheme.empty()) replay += " --scheme " + ShellQuote(scheme);
-  std::string out = format == "json" ? RenderJsonReport(*r.world, r.repro, result, replay)
-                                     : TextReport(*r.world, r.repro, result, replay);
+  std::string out = format == "json"   ? RenderJsonReport(*r.world, r.repro, result, replay)
+                    : format == "html" ? RenderHtmlReport(*r.world, r.repro, result, trace.events(), replay)
+                                       : TextReport(*r.world, r.repro, result, replay);
   if (vm.count("output")) {
     WriteAtomic(vm["output"].as<std::string>(), out);
   } else {

@@ -47,10 +47,11 @@ Replayable LoadReplayable(const std::string& data, const std::string& path, cons
   return r;
 }
 
-RunResult Replay(Replayable* r, const std::string& path, const RunLimits& limits) {
+RunResult Replay(Replayable* r, const std::string& path, const RunLimits& limits,
+                 const std::vector<Oracle*>& observers) {
   if (r->binary) {
     auto strategy = MakeByteStrategy(r->bin.choices, r->bin.seed);
-    RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
+    RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits, observers);
     r->repro.schedule = result.schedule;
     return result;
   }
@@ -58,12 +59,12 @@ RunResult Replay(Replayable* r, const std::string& path, const RunLimits& limits
     // A program without a recorded schedule runs under its strategy line.
     if (r->repro.scheme_ref == "any") r->repro.scheme_ref = r->world->scheme().name;
     auto strategy = MakeStrategy(r->repro.strategy);
-    RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
+    RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits, observers);
     r->repro.schedule = result.schedule;
     return result;
   }
   auto strategy = MakeReplayStrategy(r->repro.schedule);
-  RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits);
+  RunResult result = RunOnce(*r->world, r->repro.program, *strategy, limits, observers);
   if (!ScheduleFits(r->repro, result.diverged, result.schedule))
     throw InputError(path, 1, 1,
                      r->repro.scheme_changed

@@ -32,7 +32,8 @@ Replayable LoadReplayable(const std::string& data, const std::string& path, cons
 // replayable->repro.schedule with the schedule taken when it had none, so
 // it can be written as text. Throws InputError when a
 // text schedule does not fit.
-RunResult Replay(Replayable* replayable, const std::string& path, const RunLimits& limits);
+RunResult Replay(Replayable* replayable, const std::string& path, const RunLimits& limits,
+                 const std::vector<Oracle*>& observers = {});
 
 }  // namespace ovlfuzz
 

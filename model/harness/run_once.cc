@@ -48,7 +48,7 @@ Program SerialReference(const World& world, const Program& program,
 }
 
 RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
-                  const RunLimits& limits) {
+                  const RunLimits& limits, const std::vector<Oracle*>& observers) {
   LockInversionOracle inversion;
   SkippedXattrOracle skipped;
   BlockedObserver blocked;
@@ -56,8 +56,10 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
   auto missed = MakeMissedTrylockOracle();
   auto faults = MakeRuntimeFaultOracle();
   std::vector<Oracle*> oracles = {&inversion, deadlock.get(), missed.get(), &skipped, faults.get(), &blocked};
+  std::vector<Oracle*> all = oracles;
+  all.insert(all.end(), observers.begin(), observers.end());
 
-  Execution x(world, program, strategy, oracles, limits);
+  Execution x(world, program, strategy, all, limits);
   x.Run();
 
   RunResult r;

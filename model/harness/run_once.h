@@ -17,6 +17,8 @@
 
 namespace ovlfuzz {
 
+class Oracle;
+
 struct RunResult {
   std::vector<Finding> findings;
   std::vector<uint8_t> schedule;  // thread chosen at each decision with >1 runnable
@@ -29,8 +31,9 @@ struct RunResult {
   std::vector<int64_t> blocking_features;  // hashed "who waits for what" states
 };
 
+// `observers` (e.g. a TraceRecorder) see the events too; they report nothing.
 RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
-                  const RunLimits& limits = {});
+                  const RunLimits& limits = {}, const std::vector<Oracle*>& observers = {});
 
 // The ops of `program` in completion order as one thread, minus ops that
 // freeze or thaw: the serial reference run of the skipped-xattr oracle.

@@ -38,10 +38,12 @@ class Cli : public ::testing::Test {
   }
   void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
 
-  Result Run(const std::string& args) {
+  Result Run(const std::string& args) { return Shell(std::string(OVLFUZZ_BINARY) + " " + args); }
+  // Any command, run in the test's directory.
+  Result Shell(const std::string& command) {
     Result r;
     std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
-    std::string cmd = "cd " + dir_ + " && " + std::string(OVLFUZZ_BINARY) + " " + args + " >" + out + " 2>" + err;
+    std::string cmd = "cd " + dir_ + " && " + command + " >" + out + " 2>" + err;
     int rc = std::system(cmd.c_str());
     r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
     r.out = Slurp(out);
@@ -212,6 +214,23 @@ TEST_F(Cli, TriageGroupsBySignatureAndExitsOneOnFindings) {
   ASSERT_EQ(Run("fuzz --scheme mainline --runs 500 --out clean -q").status, 0);
   EXPECT_EQ(Run("triage clean").status, 0);
   EXPECT_EQ(Run("triage nowhere").status, 2);
+}
+
+TEST_F(Cli, HtmlReportIsSelfContainedAndShowsTheCycle) {
+  std::string src = std::string(OVLFUZZ_SOURCE_DIR) + "/corpus/regressions/v5.0-pipe-freezer-deadlock.ovl";
+  Result r = Run("replay " + src + " --format html -o report.html");
+  ASSERT_EQ(r.status, 1) << r.err;
+  std::string html = Slurp(dir_ + "/report.html");
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const char* external : {"http://", "https://", "src=", "<link"})
+    EXPECT_EQ(html.find(external), std::string::npos) << external;
+  for (const char* want : {"&amp;pipe-&gt;mutex/1", "sb_writers#4", "&amp;ovl_i_mutex_key[depth]", "<th>T2</th>",
+                           "k-blocked", "cls cycle", "*** DEADLOCK ***"})
+    EXPECT_NE(html.find(want), std::string::npos) << want;
+  // In a real browser (Debian chromium), when it is installed.
+  if (access("/usr/bin/chromium", X_OK) != 0) GTEST_SKIP() << "chromium not installed: run ci/html-check by hand";
+  Result c = Shell(std::string(OVLFUZZ_SOURCE_DIR) + "/ci/html-check report.html sb_writers#4 DEADLOCK");
+  EXPECT_EQ(c.status, 0) << c.out << c.err;
 }
 
 TEST_F(Cli, HelpOnEverySubcommand) {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/exec/resolve.h"
-#include "model/oracle/signature.h"
+#include "model/oracle/deadlock.h"
 #include "model/world/world.h"
 
 namespace ovlfuzz {
@@ -307,29 +307,7 @@ class ThreadsRun {
       }
       f.threads.push_back(s);
     }
-    // The wait-for cycle and its signature, as the deadlock oracle builds them.
-    for (const ThreadSnapshot& start : f.threads) {
-      std::vector<int> path;
-      int t = start.blocked ? start.thread : -1;
-      while (t >= 0 && std::find(path.begin(), path.end(), t) == path.end()) {
-        path.push_back(t);
-        int next = -1;
-        for (int w : f.threads[t].waits_for)
-          if (f.threads[w].blocked) { next = w; break; }
-        t = next;
-      }
-      if (t >= 0) {
-        f.cycle.assign(std::find(path.begin(), path.end(), t), path.end());
-        break;
-      }
-    }
-    std::vector<std::string> elems;
-    for (int t : f.cycle) {
-      const ThreadSnapshot& ts = f.threads[t];
-      elems.push_back(std::string(ts.wait_read ? "rlock " : "lock ") + world_.ClassName(ts.wait_cls) + "@" +
-                      world_.scheme().routines[program_.threads[t][ts.at.op_index].routine].name);
-    }
-    f.signature = CanonicalCycleSignature(f.kind, elems);
+    DescribeDeadlock(world_, program_, &f);
     return f;
   }
 

@@ -4,10 +4,43 @@
 #include <algorithm>
 
 #include "model/exec/execution.h"
+#include "model/oracle/deadlock.h"
 #include "model/oracle/oracle.h"
 #include "model/oracle/signature.h"
 
 namespace ovlfuzz {
+
+std::vector<int> WaitForCycle(const std::vector<ThreadSnapshot>& threads) {
+  for (const ThreadSnapshot& start : threads) {
+    if (!start.blocked) continue;
+    std::vector<int> path;
+    int t = start.thread;
+    while (t >= 0 && std::find(path.begin(), path.end(), t) == path.end()) {
+      path.push_back(t);
+      int next = -1;
+      for (int w : threads[t].waits_for)
+        if (threads[w].blocked) {
+          next = w;
+          break;
+        }
+      t = next;
+    }
+    if (t >= 0) return std::vector<int>(std::find(path.begin(), path.end(), t), path.end());
+  }
+  return {};
+}
+
+void DescribeDeadlock(const World& world, const Program& program, Finding* f) {
+  f->cycle = WaitForCycle(f->threads);
+  std::vector<std::string> elems;
+  for (int t : f->cycle) {
+    const ThreadSnapshot& ts = f->threads[t];
+    elems.push_back(std::string(ts.wait_read ? "rlock " : "lock ") + world.ClassName(ts.wait_cls) + "@" +
+                    world.scheme().routines[program.threads[t][ts.at.op_index].routine].name);
+  }
+  f->signature = CanonicalCycleSignature(FindingKind::kDeadlock, elems);
+}
+
 namespace {
 
 class DeadlockOracle : public FindingCollector {
@@ -17,36 +50,9 @@ class DeadlockOracle : public FindingCollector {
     Finding f;
     f.kind = FindingKind::kDeadlock;
     f.site.step = e.step;
-    std::vector<ThreadSnapshot> threads = x.SnapshotAll();
-    f.cycle = FindCycle(threads);
-    std::vector<std::string> elems;
-    for (int t : f.cycle) {
-      const ThreadSnapshot& ts = threads[t];
-      elems.push_back(std::string(ts.wait_read ? "rlock " : "lock ") + x.world().ClassName(ts.wait_cls) + "@" +
-                      x.OpName(t, ts.at.op_index));
-    }
-    f.signature = CanonicalCycleSignature(f.kind, elems);
+    f.threads = x.SnapshotAll();
+    DescribeDeadlock(x.world(), x.program(), &f);
     Add(std::move(f), x);
-  }
-
- private:
-  // Follows wait-for edges from each blocked thread until a thread repeats.
-  static std::vector<int> FindCycle(const std::vector<ThreadSnapshot>& threads) {
-    for (const ThreadSnapshot& start : threads) {
-      if (!start.blocked) continue;
-      std::vector<int> path;
-      int t = start.thread;
-      while (t >= 0 && std::find(path.begin(), path.end(), t) == path.end()) {
-        path.push_back(t);
-        const ThreadSnapshot& ts = threads[t];
-        int next = -1;
-        for (int w : ts.waits_for)
-          if (threads[w].blocked) { next = w; break; }
-        t = next;
-      }
-      if (t >= 0) return std::vector<int>(std::find(path.begin(), path.end(), t), path.end());
-    }
-    return {};
   }
 };
 

@@ -1,29 +1,30 @@
 #include "model/oracle/lock_graph.h"
 
 #include <algorithm>
-#include <deque>
 
 namespace ovlfuzz {
 
 bool LockGraph::FindPath(int from, int to, std::vector<int>* path) const {
-  // BFS gives the shortest chain, as lockdep's BFS does.
-  std::unordered_map<int, int> prev;
-  std::deque<int> queue{from};
+  // BFS gives the shortest chain, as lockdep's BFS does. Class ids are
+  // small dense integers, so plain vectors serve as the visited map.
+  std::vector<int> prev(std::max({from, to, max_node_}) + 1, -1);
+  std::vector<int> queue{from};
   prev[from] = from;
-  while (!queue.empty()) {
-    int n = queue.front();
-    queue.pop_front();
-    if (n == to) {
+  for (size_t head = 0; head < queue.size(); ++head) {
+    int v = queue[head];
+    if (v == to) {
       path->clear();
-      for (int v = to; v != from; v = prev[v]) path->push_back(v);
+      for (int u = to; u != from; u = prev[u]) path->push_back(u);
       path->push_back(from);
       std::reverse(path->begin(), path->end());
       return true;
     }
-    auto it = succ_.find(n);
+    auto it = succ_.find(v);
     if (it == succ_.end()) continue;
     for (int m : it->second) {
-      if (prev.emplace(m, n).second) queue.push_back(m);
+      if (prev[m] >= 0) continue;
+      prev[m] = v;
+      queue.push_back(m);
     }
   }
   return false;
@@ -44,6 +45,7 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
     closes = true;
   }
   edges_.emplace(Key(from, to), link);
+  max_node_ = std::max({max_node_, from, to});
   succ_[from].push_back(to);
   order_.push_back(link);
   return closes;

@@ -30,6 +30,7 @@ class LockGraph {
   std::unordered_map<uint64_t, ChainLink> edges_;
   std::unordered_map<int, std::vector<int>> succ_;
   std::vector<ChainLink> order_;
+  int max_node_ = 0;
 };
 
 }  // namespace ovlfuzz

@@ -3,7 +3,6 @@
 // (sb_writers at SB_FREEZE_WRITE, read or write side). The typical cause is
 // a `trylock ... else ignore` whose failure let the modification proceed;
 // the report names that failed trylock when there was one.
-#include <map>
 
 #include "model/exec/execution.h"
 #include "model/oracle/oracle.h"
@@ -15,7 +14,7 @@ namespace {
 class MissedTrylockOracle : public FindingCollector {
  public:
   void OnEvent(const Event& e, const Execution& x) override {
-    if (e.kind == EventKind::kOpBegin) last_failed_.erase(e.thread);
+    if (e.kind == EventKind::kOpBegin) last_failed_[e.thread].thread = -1;
     if (e.kind == EventKind::kTryFailed) last_failed_[e.thread] = {e.thread, e.op_index, e.routine, e.pc, e.step};
     if (e.kind != EventKind::kModify && e.kind != EventKind::kXattr) return;
     const World& w = x.world();
@@ -34,16 +33,15 @@ class MissedTrylockOracle : public FindingCollector {
                   s.supers[sb].name + " without " + w.ClassName(w.ClassOf(need, 0));
     f.notes.push_back(effect + " on " + w.InodeName(e.inode) + " without holding " + w.ClassName(w.ClassOf(need, 0)) +
                       " (" + w.InstanceName(need) + ")");
-    auto it = last_failed_.find(e.thread);
-    if (it != last_failed_.end()) {
-      f.notes.push_back("after a failed trylock at " + SchemeSiteName(x, it->second) +
+    if (last_failed_[e.thread].thread >= 0) {
+      f.notes.push_back("after a failed trylock at " + SchemeSiteName(x, last_failed_[e.thread]) +
                         " whose fallback was not taken");
     }
     Add(std::move(f), x);
   }
 
  private:
-  std::map<int, Site> last_failed_;
+  Site last_failed_[kMaxThreads];  // thread < 0: none in the current op
 };
 
 }  // namespace

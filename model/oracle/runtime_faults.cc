@@ -11,6 +11,8 @@ namespace {
 class RuntimeFaultOracle : public FindingCollector {
  public:
   void OnEvent(const Event& e, const Execution& x) override {
+    // Hot path: most events are none of these; build no strings for them.
+    if (e.kind != EventKind::kBudget && e.kind != EventKind::kBadUnlock && e.kind != EventKind::kSchemeError) return;
     FindingKind kind;
     std::string what;
     std::string key;  // signature detail: no instance names or step counts

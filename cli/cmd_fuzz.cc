@@ -12,6 +12,8 @@
 #include "model/harness/fuzz_session.h"
 #include "model/program/generate.h"
 #include "model/oracle/signature.h"
+#include "model/report/html_report.h"
+#include "model/report/json_report.h"
 #include "model/report/text_report.h"
 
 namespace ovlfuzz::cli {
@@ -71,6 +73,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
       ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and summary.json")
       ("engine", po::value<std::string>()->default_value("controlled"),
        "controlled (deterministic scheduler, all oracles) or threads (real OS threads, watchdog; the baseline)")
+      ("report", po::value<std::string>()->default_value(""),
+       "also write reports next to each artifact: json, html or json,html")
       ("quiet,q", "no progress lines");
   po::positional_options_description pos;
   po::variables_map vm;
@@ -103,6 +107,18 @@ int CmdFuzz(const std::vector<std::string>& args) {
   const std::string engine = vm["engine"].as<std::string>();
   if (engine != "controlled" && engine != "threads")
     throw UsageError("--engine must be controlled or threads, got '" + engine + "'");
+  bool report_json = false, report_html = false;
+  {
+    std::string list = vm["report"].as<std::string>();
+    for (size_t i = 0; i < list.size();) {
+      size_t j = list.find(',', i);
+      std::string item = list.substr(i, j == std::string::npos ? std::string::npos : j - i);
+      if (item == "json") report_json = true;
+      else if (item == "html") report_html = true;
+      else throw UsageError("--report takes json, html or json,html; got '" + item + "'");
+      i = j == std::string::npos ? list.size() : j + 1;
+    }
+  }
   const std::string scheme_ref = vm["scheme"].as<std::string>();
   const std::string out_dir = vm["out"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
@@ -144,6 +160,15 @@ int CmdFuzz(const std::vector<std::string>& args) {
       std::cout << "(threads engine: real-thread run, saved without a schedule; replay runs the program under "
                    "the controlled scheduler and may not hit the same interleaving)\n";
     if (!fresh) std::cout << "(artifact already existed with this signature; kept the earlier one)\n";
+    if (fresh && (report_json || report_html) && !repro.schedule.empty()) {
+      // Replay the artifact once more to record the event trace.
+      std::string base = artifact.substr(0, artifact.size() - 4), replay = "ovlfuzz replay " + ShellQuote(artifact);
+      TraceRecorder trace;
+      auto strategy = MakeReplayStrategy(repro.schedule);
+      RunResult rr = RunOnce(world, repro.program, *strategy, cfg.run_limits, {&trace});
+      if (report_json) WriteExclusive(base + ".json", RenderJsonReport(world, repro, rr, replay));
+      if (report_html) WriteExclusive(base + ".html", RenderHtmlReport(world, repro, rr, trace.events(), replay));
+    }
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
     found.push_back({FindingKindName(f.kind), f.signature, artifact, elapsed()});
   };

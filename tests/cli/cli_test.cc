@@ -91,6 +91,20 @@ TEST_F(Cli, FuzzV50FindsTheSeedChainAndReplaysBitForBit) {
   for (const std::string& n : List("out")) EXPECT_EQ(n.find(".tmp."), std::string::npos) << n;
 }
 
+TEST_F(Cli, FuzzWritesJsonAndHtmlReportsNextToArtifacts) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --runs 300 --out out -q --report json,html").status, 1);
+  int ovl = 0, json = 0, html = 0;
+  for (const std::string& n : List("out")) {
+    ovl += n.size() > 4 && n.substr(n.size() - 4) == ".ovl";
+    json += n.size() > 5 && n.substr(n.size() - 5) == ".json" && n != "summary.json";
+    html += n.size() > 5 && n.substr(n.size() - 5) == ".html";
+  }
+  EXPECT_GT(ovl, 0);
+  EXPECT_EQ(json, ovl);
+  EXPECT_EQ(html, ovl);
+  EXPECT_EQ(Run("fuzz --scheme v5.0 --runs 1 --report pdf").status, 2);
+}
+
 TEST_F(Cli, MainlineIsClean) {
   Result f = Run("fuzz --scheme mainline --runs 3000 --out out -q");
   EXPECT_EQ(f.status, 0) << f.out << f.err;

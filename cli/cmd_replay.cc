@@ -108,7 +108,9 @@ int CmdConvert(const std::vector<std::string>& args) {
     BinaryInput bin;
     bin.program = r.repro.program;
     bin.choices = r.repro.schedule;
-    bin.seed = r.repro.strategy.seed;
+    // A recorded schedule covers every decision, so no seed is consulted;
+    // a program without one (a seed input) keeps its strategy seed.
+    bin.seed = r.repro.schedule.empty() ? r.repro.strategy.seed : 0;
     out = EncodeBinary(*r.world, bin);
   }
   WriteAtomic(vm["output"].as<std::string>(), out);

@@ -85,7 +85,9 @@ std::string EncodeBinary(const World& world, const BinaryInput& in) {
   }
   PutVarint(&out, in.choices.size());
   for (uint8_t c : in.choices) out.push_back(static_cast<char>(c));
-  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((in.seed >> (8 * i)) & 0xff));
+  // Trailing zero seed bytes are left out: the decoder reads missing bytes
+  // as zero, so the shorter form decodes to the same input.
+  for (uint64_t seed = in.seed; seed != 0; seed >>= 8) out.push_back(static_cast<char>(seed & 0xff));
   return out;
 }
 

@@ -8,6 +8,7 @@
 //   L                           number of choice bytes (clamped to what remains)
 //   L bytes                     scheduler choices: thread ids, see ByteStrategy
 //   up to 8 bytes               little-endian seed for choices past the L bytes
+//                               (trailing zero bytes omitted when encoding)
 //
 // The decoder is *total*: every byte string, including the empty one, maps
 // to a valid program (values wrap, missing bytes read as zero, lengths are

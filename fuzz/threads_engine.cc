@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "model/exec/lock_state.h"
 #include "model/exec/resolve.h"
 #include "model/oracle/deadlock.h"
 #include "model/world/world.h"
@@ -73,12 +74,6 @@ class ThreadsRun {
   }
 
  private:
-  struct Lock {
-    int writer = -1;  // thread, -2 superblock (frozen), -1 none
-    int readers = 0;
-    int reader_count[kMaxThreads] = {0, 0, 0, 0};
-    int writers_waiting = 0;
-  };
   struct Thread {
     int op_index = -1;
     Frame frame;
@@ -89,22 +84,15 @@ class ThreadsRun {
     std::vector<HeldLock> held;
   };
 
-  static bool CanAcquire(const Lock& l, bool read) {
-    return read ? l.writer == -1 && l.writers_waiting == 0 : l.writer == -1 && l.readers == 0;
-  }
-
   // Blocks until the lock is free (or the run is aborted). mu_ held.
   bool Acquire(std::unique_lock<std::mutex>& lk, int t, int inst, int cls, bool read, const Frame& f) {
-    Lock& l = locks_[inst];
+    LockState& l = locks_[inst];
     Thread& th = threads_[t];
     if (!CanAcquire(l, read)) {
       th.blocked = true;
       th.want_inst = inst, th.want_cls = cls, th.want_read = read;
       if (!read) ++l.writers_waiting;
-      cv_.wait(lk, [&] {
-        // A blocked writer is itself counted in writers_waiting.
-        return abort_ || (read ? l.writer == -1 && l.writers_waiting == 0 : l.writer == -1 && l.readers == 0);
-      });
+      cv_.wait(lk, [&] { return abort_ || CanAcquire(l, read); });
       if (!read) --l.writers_waiting;
       th.blocked = false;
       if (abort_) return false;
@@ -114,13 +102,7 @@ class ThreadsRun {
   }
 
   void Take(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
-    Lock& l = locks_[inst];
-    if (read) {
-      ++l.readers;
-      ++l.reader_count[t];
-    } else {
-      l.writer = t;
-    }
+    TakeLock(locks_[inst], t, read);
     HeldLock h;
     h.inst = inst, h.cls = cls, h.read = read, h.trylock = trylock;
     h.site = {t, threads_[t].op_index, f.routine, f.pc, static_cast<int>(steps_)};
@@ -131,14 +113,15 @@ class ThreadsRun {
     auto& held = threads_[t].held;
     auto it = std::find_if(held.rbegin(), held.rend(), [&](const HeldLock& h) { return h.inst == inst; });
     if (it == held.rend()) return;
-    Lock& l = locks_[inst];
-    if (it->read) {
-      --l.readers;
-      --l.reader_count[t];
-    } else {
-      l.writer = -1;
-    }
+    DropLock(locks_[inst], t, it->read);
     held.erase(std::next(it).base());
+    cv_.notify_all();
+  }
+
+  // thaw_super(): the levels the superblock holds are released. mu_ held.
+  void Thaw(int sb) {
+    for (int lvl = 0; lvl < 3; ++lvl) locks_[world_.SbWriters(sb, lvl)].writer = -1;
+    frozen_[sb] = 0;
     cv_.notify_all();
   }
 
@@ -146,11 +129,9 @@ class ThreadsRun {
     bool any = false;
     for (int sb = 0; sb < world_.supers(); ++sb) {
       if (!frozen_[sb]) continue;
-      for (int lvl = 0; lvl < 3; ++lvl) locks_[world_.SbWriters(sb, lvl)].writer = -1;
-      frozen_[sb] = 0;
+      Thaw(sb);
       any = true;
     }
-    if (any) cv_.notify_all();
     return any;
   }
 
@@ -223,18 +204,14 @@ class ThreadsRun {
               auto& held = th.held;
               held.erase(std::remove_if(held.begin(), held.end(), [&](const HeldLock& h) { return h.inst == inst; }),
                          held.end());
-              locks_[inst].writer = -2;
+              locks_[inst].writer = kOwnerSb;
             }
             frozen_[in.sb] = 1;
             freezing_ = -1;
             ++fr.pc;
             break;
           case Opc::kThaw:
-            if (frozen_[in.sb]) {
-              for (int lvl = 0; lvl < 3; ++lvl) locks_[world_.SbWriters(in.sb, lvl)].writer = -1;
-              frozen_[in.sb] = 0;
-              cv_.notify_all();
-            }
+            if (frozen_[in.sb]) Thaw(in.sb);
             ++fr.pc;
             break;
           case Opc::kCall: {
@@ -296,7 +273,7 @@ class ThreadsRun {
       s.held = th.held;
       if (th.blocked) {
         s.wait_inst = th.want_inst, s.wait_cls = th.want_cls, s.wait_read = th.want_read;
-        const Lock& l = locks_[th.want_inst];
+        const LockState& l = locks_[th.want_inst];
         if (l.writer >= 0) s.waits_for.push_back(l.writer);
         for (int o = 0; o < static_cast<int>(threads_.size()); ++o) {
           if (!th.want_read && l.reader_count[o] > 0) s.waits_for.push_back(o);
@@ -315,7 +292,7 @@ class ThreadsRun {
   const Program& program_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Lock> locks_;
+  std::vector<LockState> locks_;
   std::vector<uint64_t> flags_;
   std::vector<uint8_t> frozen_;
   int freezing_ = -1;

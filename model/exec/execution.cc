@@ -53,11 +53,6 @@ bool Execution::all_done() const {
   return true;
 }
 
-bool Execution::CanAcquire(const LockState& s, bool read) {
-  if (read) return s.writer == -1 && s.writers_waiting == 0;
-  return s.writer == -1 && s.readers == 0;
-}
-
 bool Execution::Runnable(int t) const {
   const ThreadState& th = threads_[t];
   if (th.status == ThreadState::Status::kReady) return true;
@@ -152,13 +147,7 @@ int Execution::ResolveLock(const Frame& f, const LockRef& lr) const { return ovl
 bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, flags_, frozen_, f, cond); }
 
 void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
-  LockState& s = locks_[inst];
-  if (read) {
-    ++s.readers;
-    ++s.reader_count[t];
-  } else {
-    s.writer = static_cast<int8_t>(t);
-  }
+  TakeLock(locks_[inst], t, read);
   HeldLock h;
   h.inst = inst;
   h.cls = cls;
@@ -181,12 +170,7 @@ bool Execution::Release(int t, int inst, bool implicit) {
   HeldLock h = *it;
   held.erase(std::next(it).base());
   LockState& s = locks_[inst];
-  if (h.read) {
-    --s.readers;
-    --s.reader_count[t];
-  } else {
-    s.writer = -1;
-  }
+  DropLock(s, t, h.read);
   tsan::Unlock(&s, h.read);
   Event e = MakeEvent(EventKind::kReleased, t);
   e.inst = inst;

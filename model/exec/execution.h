@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "model/exec/event.h"
+#include "model/exec/lock_state.h"
 #include "model/exec/resolve.h"
 #include "model/oracle/finding.h"
 #include "model/program/program.h"
@@ -38,15 +39,6 @@
 namespace ovlfuzz {
 
 class Oracle;
-
-constexpr int kOwnerSb = -2;  // writer field of a frozen superblock's levels
-
-struct LockState {
-  int8_t writer = -1;  // thread, kOwnerSb, or -1
-  uint8_t readers = 0;
-  uint8_t reader_count[kMaxThreads] = {0, 0, 0, 0};
-  uint8_t writers_waiting = 0;
-};
 
 struct ThreadState {
   enum class Status : uint8_t { kReady, kBlocked, kDone };
@@ -108,7 +100,6 @@ class Execution {
 
  private:
   bool Runnable(int t) const;
-  static bool CanAcquire(const LockState& s, bool read);
   void RunSlice(int t);
   void StartOp(int t);
   void EndOp(int t, bool failed);

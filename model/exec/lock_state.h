@@ -1,0 +1,51 @@
+// LockState: one model lock word and the rules both engines apply to it
+// (the controlled executor and the real-threads baseline). A mutex uses only
+// the writer side. Readers share; a writer excludes everybody; a *waiting*
+// writer blocks new readers (percpu_down_read() after percpu_down_write()
+// has started; the kernel rwsem queues readers behind a waiting writer too).
+#ifndef OVLFUZZ_MODEL_EXEC_LOCK_STATE_H_
+#define OVLFUZZ_MODEL_EXEC_LOCK_STATE_H_
+
+#include <cstdint>
+
+#include "model/scheme/scheme.h"
+
+namespace ovlfuzz {
+
+constexpr int kOwnerSb = -2;  // writer field of a frozen superblock's levels
+
+struct LockState {
+  int8_t writer = -1;  // thread, kOwnerSb, or -1
+  uint8_t readers = 0;
+  uint8_t reader_count[kMaxThreads] = {0, 0, 0, 0};
+  uint8_t writers_waiting = 0;
+};
+
+// Whether `read`/write acquisition can proceed now. A blocked writer is
+// counted in writers_waiting, which does not hold up its own acquisition.
+inline bool CanAcquire(const LockState& s, bool read) {
+  if (read) return s.writer == -1 && s.writers_waiting == 0;
+  return s.writer == -1 && s.readers == 0;
+}
+
+inline void TakeLock(LockState& s, int thread, bool read) {
+  if (read) {
+    ++s.readers;
+    ++s.reader_count[thread];
+  } else {
+    s.writer = static_cast<int8_t>(thread);
+  }
+}
+
+inline void DropLock(LockState& s, int thread, bool read) {
+  if (read) {
+    --s.readers;
+    --s.reader_count[thread];
+  } else {
+    s.writer = -1;
+  }
+}
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_EXEC_LOCK_STATE_H_

@@ -1,5 +1,6 @@
 // `ovlfuzz fuzz`: the built-in fuzzing loop with progress output, artifacts
 // and summary.json.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -32,7 +33,7 @@ FuzzStats RunThreadsEngine(const World& world, const std::string& scheme_ref, co
                            const FuzzHooks& hooks) {
   FuzzStats stats;
   Rng rng(cfg.seed);
-  std::set<std::string> seen;
+  std::set<std::string> seen, bugs;
   for (;;) {
     if (cfg.max_runs > 0 && stats.runs >= cfg.max_runs) break;
     if (hooks.should_stop && hooks.should_stop(stats)) break;
@@ -41,6 +42,8 @@ FuzzStats RunThreadsEngine(const World& world, const std::string& scheme_ref, co
     ++stats.runs;
     if (!r.deadlock || !seen.insert(r.finding.signature).second) continue;
     stats.findings = seen.size();
+    bugs.insert(r.finding.bug);
+    stats.bugs = bugs.size();
     Repro repro;
     repro.scheme_ref = scheme_ref;
     repro.scheme_hash = world.scheme().hash;
@@ -52,7 +55,7 @@ FuzzStats RunThreadsEngine(const World& world, const std::string& scheme_ref, co
 }
 
 struct Found {
-  std::string kind, signature, artifact;
+  std::string kind, signature, bug, artifact;
   double first_found_seconds;
 };
 
@@ -133,9 +136,11 @@ int CmdFuzz(const std::vector<std::string>& args) {
   auto progress = [&](const FuzzStats& s, bool final) {
     double t = elapsed();
     char line[256];
-    std::snprintf(line, sizeof line, "[%s] %6.1fs  runs %lld (%.0f/s)  findings %zu  lock edges %zu  corpus %zu  skipped-xattr %lld",
+    std::snprintf(line, sizeof line,
+                  "[%s] %6.1fs  runs %lld (%.0f/s)  bugs %zu (signatures %zu)  lock edges %zu  corpus %zu  "
+                  "skipped-xattr %lld",
                   world.scheme().name.c_str(), t, static_cast<long long>(s.runs), t > 0 ? s.runs / t : 0.0,
-                  s.findings, s.edges, s.corpus, static_cast<long long>(s.skipped_updates));
+                  s.bugs, s.findings, s.edges, s.corpus, static_cast<long long>(s.skipped_updates));
     if (!quiet || final) std::cerr << line << (final ? "  done" : "") << "\n";
   };
 
@@ -155,7 +160,14 @@ int CmdFuzz(const std::vector<std::string>& args) {
                       "# " + ctx.Short(f), "# signature: " + f.signature};
     std::string artifact = out_dir + "/" + FindingKindName(f.kind) + "-" + SignatureHash(f.signature) + ".ovl";
     bool fresh = WriteExclusive(artifact, FormatRepro(world, repro));
-    std::cout << ctx.Render(f);
+    // The first signature of a root bug gets the full lockdep report; later
+    // ones (the same chain closed by another op) one line each, so a bug
+    // reads once, as lockdep reports it once per boot.
+    const bool new_bug = std::none_of(found.begin(), found.end(), [&](const Found& x) { return x.bug == f.bug; });
+    if (new_bug)
+      std::cout << ctx.Render(f);
+    else
+      std::cout << "variant of " << f.bug << " [" << SignatureHash(f.bug) << "]:\n  " << f.signature << "\n";
     if (engine == "threads")
       std::cout << "(threads engine: real-thread run, saved without a schedule; replay runs the program under "
                    "the controlled scheduler and may not hit the same interleaving)\n";
@@ -170,7 +182,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
       if (report_html) WriteExclusive(base + ".html", RenderHtmlReport(world, repro, rr, trace.events(), replay));
     }
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
-    found.push_back({FindingKindName(f.kind), f.signature, artifact, elapsed()});
+    found.push_back({FindingKindName(f.kind), f.signature, f.bug, artifact, elapsed()});
   };
 
   FuzzStats s;
@@ -194,13 +206,19 @@ int CmdFuzz(const std::vector<std::string>& args) {
                          {"lock_edges", s.edges},
                          {"cross_run_cycles", s.cross_run_cycles},
                          {"skipped_xattr_updates", s.skipped_updates},
+                         {"bugs", s.bugs},
                          {"findings", nlohmann::json::array()}};
   for (const Found& f : found)
-    summary["findings"].push_back({{"kind", f.kind}, {"signature", f.signature}, {"artifact", f.artifact},
+    summary["findings"].push_back({{"kind", f.kind},
+                                   {"signature", f.signature},
+                                   {"bug", f.bug},
+                                   {"bug_hash", SignatureHash(f.bug)},
+                                   {"artifact", f.artifact},
                                    {"first_found_seconds", f.first_found_seconds}});
   WriteAtomic(out_dir + "/summary.json", summary.dump(2) + "\n");
   std::cout << "ovlfuzz fuzz: scheme " << world.scheme().name << ": " << s.runs << " runs in "
-            << static_cast<int64_t>(total * 10) / 10.0 << "s, " << found.size() << " distinct finding(s); summary: "
+            << static_cast<int64_t>(total * 10) / 10.0 << "s, " << s.bugs << " bug(s) in " << found.size()
+            << " distinct signature(s); summary: "
             << out_dir << "/summary.json\n";
   return found.empty() ? kExitClean : kExitFinding;
 }

@@ -22,11 +22,13 @@ int CmdMinimize(const std::vector<std::string>& args) {
       "scheme", po::value<std::string>()->default_value(""), "scheme of a binary input (built-in name or file)")(
       "signature", po::value<std::string>()->default_value(""),
       "finding to preserve (default: the artifact's '# signature:' line, else the first finding)")(
-      "max-seconds", po::value<double>()->default_value(30), "time budget");
+      "max-seconds", po::value<double>()->default_value(30), "time budget")(
+      "binary", po::value<std::string>()->default_value(""),
+      "also write the shortest binary encoding that still reproduces (for engine corpora, AFL++/libFuzzer)");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  if (!ParseArgs("minimize", "IN -o OUT [--scheme S] [--signature SIG] [--max-seconds N]", args, opts, pos, &vm))
+  if (!ParseArgs("minimize", "IN -o OUT [--scheme S] [--signature SIG] [--max-seconds N] [--binary OUT.bin]", args, opts, pos, &vm))
     return kExitClean;
   const std::string path = vm["file"].as<std::string>();
   const std::string out_path = vm["output"].as<std::string>();
@@ -58,6 +60,12 @@ int CmdMinimize(const std::vector<std::string>& args) {
   if (m.repro.scheme_ref == "any") m.repro.scheme_ref = r.world->scheme().name;
   m.repro.comments = {"# ovlfuzz reproducer, minimized from " + path, "# signature: " + signature};
   WriteAtomic(out_path, FormatRepro(*r.world, m.repro));
+  const std::string binary_path = vm["binary"].as<std::string>();
+  std::string binary;
+  if (!binary_path.empty()) {
+    binary = ShortestBinary(*r.world, m.repro, signature);
+    WriteAtomic(binary_path, binary);
+  }
   auto row = [](const char* what, long long a, long long b) {
     std::printf("  %-12s %8lld -> %lld\n", what, a, b);
   };
@@ -67,6 +75,8 @@ int CmdMinimize(const std::vector<std::string>& args) {
   row("steps", m.before.steps, m.after.steps);
   row("preemptions", m.before.preemptions, m.after.preemptions);
   row("bytes", static_cast<long long>(m.before.bytes), static_cast<long long>(m.after.bytes));
+  if (!binary_path.empty())
+    std::printf("  %-12s %8s -> %zu (%s)\n", "binary bytes", "", binary.size(), binary_path.c_str());
   std::printf("  %d candidate programs, %lld runs, %.2fs%s\n", m.candidates, static_cast<long long>(m.runs),
               options.elapsed(), m.out_of_time ? " (time budget reached)" : "");
   std::printf("replay: ovlfuzz replay %s\n", ShellQuote(out_path).c_str());

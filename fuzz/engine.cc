@@ -1,12 +1,15 @@
 #include "fuzz/engine.h"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 
 #include "fuzz/sha1.h"
 #include "model/core/input_error.h"
+#include "model/harness/minimize.h"
 #include "model/harness/run_once.h"
 #include "model/program/binary_codec.h"
 #include "model/program/generate.h"
@@ -32,6 +35,7 @@ namespace {
 
 constexpr GenLimits kEngineLimits{4, 8};
 std::string g_artifact_prefix = "./";
+double g_minimize_seconds = -1;  // < 0: crash minimization off
 
 void Bump(uint64_t h) {
   uint8_t& c = ovlfuzz_extra_counters[(h * 0x9e3779b97f4a7c15ULL) >> 48];
@@ -140,6 +144,45 @@ size_t Mutate(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
     ovlfuzz::Mutate(TargetWorld(), kEngineLimits, rng, &in.program);
   }
   return Emit(in, data, max_size);
+}
+
+void EnableCrashMinimization(double max_seconds) { g_minimize_seconds = max_seconds; }
+bool CrashMinimizationEnabled() { return g_minimize_seconds >= 0; }
+
+size_t MinimizeCrash(uint8_t* data, size_t size, size_t max_size) {
+  // libFuzzer calls the mutator on the same crash many times per step.
+  static std::map<std::string, std::string>* memo = new std::map<std::string, std::string>;
+  const std::string key(reinterpret_cast<const char*>(data), size);
+  auto it = memo->find(key);
+  if (it == memo->end()) {
+    const World& w = TargetWorld();
+    BinaryInput in = DecodeBinary(w, data, size);
+    auto strategy = MakeByteStrategy(in.choices, in.seed);
+    RunResult r = RunOnce(w, in.program, *strategy);
+    std::string out;
+    if (!r.findings.empty()) {
+      Repro repro;
+      repro.scheme_ref = OVLFUZZ_FUZZ_SCHEME;
+      repro.scheme_hash = w.scheme().hash;
+      repro.program = in.program;
+      repro.schedule = r.schedule;
+      MinimizeOptions opts;
+      const auto start = std::chrono::steady_clock::now();
+      opts.elapsed = [start] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      };
+      opts.max_seconds = g_minimize_seconds;
+      MinimizeResult m = Minimize(w, repro, r, r.findings.front().signature, opts);
+      out = ShortestBinary(w, m.repro, r.findings.front().signature);
+      std::fprintf(stderr, "ovlfuzz: minimize_crash: %zu -> %zu bytes, %d -> %d ops (%s)\n", size, out.size(),
+                   m.before.ops, m.after.ops, r.findings.front().signature.c_str());
+    }
+    it = memo->emplace(key, std::move(out)).first;
+  }
+  const std::string& min = it->second;
+  if (min.empty() || min.size() >= size || min.size() > max_size) return 0;
+  std::memcpy(data, min.data(), min.size());
+  return min.size();
 }
 
 size_t CrossOver(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size, uint8_t* out,

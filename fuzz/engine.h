@@ -31,6 +31,15 @@ void RunInput(const uint8_t* data, size_t size);
 // Returns the new size, or 0 when the caller should fall back to a
 // byte-level mutation.
 size_t Mutate(uint8_t* data, size_t size, size_t max_size, unsigned int seed);
+// libFuzzer -minimize_crash=1 support. libFuzzer minimizes by running the
+// custom mutator on the crash and keeping any smaller input that still
+// crashes; in that mode (the inner process gets
+// -minimize_crash_internal_step=1) the mutator returns the crash minimized
+// by ovlfuzz's own program-and-schedule minimizer instead, memoized per
+// input. Returns 0 when the input does not crash or cannot shrink.
+void EnableCrashMinimization(double max_seconds);
+bool CrashMinimizationEnabled();
+size_t MinimizeCrash(uint8_t* data, size_t size, size_t max_size);
 // Thread-level crossover of two encoded inputs.
 size_t CrossOver(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size, uint8_t* out,
                  size_t max_out_size, unsigned int seed);

@@ -2,6 +2,7 @@
 // -max_total_time, -jobs/-workers, -fork, -merge=1, -minimize_crash=1,
 // -dict, -artifact_prefix); a finding aborts, so libFuzzer writes crash-*,
 // which `ovlfuzz replay crash-... --scheme <scheme>` reproduces.
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -10,8 +11,14 @@
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
-  for (int i = 1; i < *argc; ++i)
+  for (int i = 1; i < *argc; ++i) {
     if (std::strncmp((*argv)[i], "-artifact_prefix=", 17) == 0) ovlfuzz::engine::SetArtifactPrefix((*argv)[i] + 17);
+    // The inner step of -minimize_crash=1 (see engine.h). Set
+    // OVLFUZZ_MINIMIZE_HOOK=0 to measure libFuzzer's own minimization.
+    const char* hook = std::getenv("OVLFUZZ_MINIMIZE_HOOK");
+    if (std::strcmp((*argv)[i], "-minimize_crash_internal_step=1") == 0 && !(hook && std::strcmp(hook, "0") == 0))
+      ovlfuzz::engine::EnableCrashMinimization(10);
+  }
   ovlfuzz::engine::TargetWorld();  // parse the scheme before the first input
   return 0;
 }
@@ -22,6 +29,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 }
 
 extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+  if (ovlfuzz::engine::CrashMinimizationEnabled()) {
+    if (size_t n = ovlfuzz::engine::MinimizeCrash(data, size, max_size)) return n;
+  }
   // One in eight mutations stays byte-level, so libFuzzer's own strategies
   // (dictionary, CMP tracing) still reach the decoder.
   if (seed % 8 == 0) return LLVMFuzzerMutate(data, size, max_size);

@@ -52,6 +52,8 @@ std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strat
   for (Finding& f : r.findings) {
     if (!signatures_.insert(f.signature).second) continue;
     stats_.findings = signatures_.size();
+    bugs_.insert(f.bug);
+    stats_.bugs = bugs_.size();
     Repro repro;
     repro.scheme_ref = scheme_ref_;
     repro.scheme_hash = world_.scheme().hash;

@@ -41,6 +41,7 @@ struct FuzzStats {
   size_t cross_run_cycles = 0;  // cycles closed only across runs (then searched in one run)
   size_t corpus = 0;
   size_t findings = 0;       // distinct signatures
+  size_t bugs = 0;           // distinct root bugs (BugKey) among them
   int64_t skipped_updates = 0;
 };
 
@@ -86,6 +87,7 @@ class FuzzSession {
   std::vector<Program> corpus_;
   std::set<uint64_t> features_;
   std::set<std::string> signatures_;
+  std::set<std::string> bugs_;
   LockGraph session_graph_;
   std::map<std::pair<int, int>, OpCall> edge_op_;  // op that created each session edge
 };

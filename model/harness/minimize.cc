@@ -12,6 +12,8 @@ namespace {
 
 constexpr int64_t kTwoPreemptionSteps = 48;
 
+const uint8_t* Bytes(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+
 class Minimizer {
  public:
   Minimizer(const World& world, const std::string& signature, const MinimizeOptions& options)
@@ -212,6 +214,25 @@ MinimizeResult Minimize(const World& world, const Repro& input, const RunResult&
       if (accept(c, static_cast<int>(t))) progress = true;
       else ++t;
     }
+    // Pass 2b: merge a thread into an earlier one (its ops after or before
+    // the other's). A lock
+    // inversion is an ordering fact, not a race: lockdep sees it in one
+    // task running both ops, and one thread is the smaller reproducer.
+    for (size_t t = 1; t < best.threads.size();) {
+      bool merged = false;
+      for (size_t u = 0; u < t && !merged; ++u) {
+        if (best.threads[u].size() + best.threads[t].size() > kMaxOpsPerThread) continue;
+        for (bool before : {false, true}) {
+          Program c = best;
+          auto& into = c.threads[u];
+          into.insert(before ? into.begin() : into.end(), c.threads[t].begin(), c.threads[t].end());
+          c.threads.erase(c.threads.begin() + t);
+          if ((merged = accept(c, static_cast<int>(t)))) break;
+        }
+      }
+      if (merged) progress = true;
+      else ++t;
+    }
     // Pass 3: drop ops, last ones first.
     for (size_t t = 0; t < best.threads.size(); ++t) {
       for (size_t i = best.threads[t].size(); i-- > 0 && best.threads[t].size() > 1;) {
@@ -241,6 +262,52 @@ MinimizeResult Minimize(const World& world, const Repro& input, const RunResult&
   out.runs = m.runs();
   out.out_of_time = m.OutOfTime();
   return out;
+}
+
+std::string ShortestBinary(const World& world, const Repro& repro, const std::string& signature,
+                           const RunLimits& limits) {
+  auto reproduces = [&](const std::string& enc) {
+    BinaryInput in = DecodeBinary(world, Bytes(enc), enc.size());
+    auto strategy = MakeByteStrategy(in.choices, in.seed);
+    for (const Finding& f : RunOnce(world, in.program, *strategy, limits).findings)
+      if (f.signature == signature) return true;
+    return false;
+  };
+  // 1. The shortest prefix of the schedule as choices: every choice costs a
+  //    byte, and the decoder's PRNG (seed 0) may pick the rest right.
+  std::string best = EncodeBinary(world, BinaryInput{repro.program, repro.schedule, 0});
+  BinaryInput in;
+  in.program = repro.program;
+  for (size_t k = 0; k <= repro.schedule.size(); ++k) {
+    in.choices.assign(repro.schedule.begin(), repro.schedule.begin() + k);
+    std::string enc = EncodeBinary(world, in, /*magic=*/false);
+    if (enc.size() < best.size() && reproduces(enc)) {
+      best = std::move(enc);
+      break;
+    }
+  }
+  // 2. Byte-level passes, as afl-tmin does, but keeping the signature: drop
+  //    each byte, then zero it; the total decoder reads missing bytes as
+  //    zero, so trailing zeros go too.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = best.size(); i-- > 0;) {
+      std::string cut = best;
+      cut.erase(i, 1);
+      std::string zero = best;
+      zero[i] = 0;
+      while (!zero.empty() && zero.back() == 0) zero.pop_back();
+      for (std::string* c : {&cut, &zero}) {
+        if (c->size() >= best.size() && *c >= best) continue;
+        if (!reproduces(*c)) continue;
+        best = std::move(*c);
+        changed = true;
+        break;
+      }
+      if (i > best.size()) i = best.size();
+    }
+  }
+  return best;
 }
 
 }  // namespace ovlfuzz

@@ -1,7 +1,7 @@
 // Minimize: shrink a reproducer's program *and* schedule while replay keeps
 // producing the same finding signature (syzkaller's Minimize, predicate
 // driven, greedy). Program passes: cut each thread after the op it was in
-// when the finding happened; drop whole threads; drop ops (from the end,
+// when the finding happened; drop whole threads; merge threads; drop ops (from the end,
 // then one by one); reset arguments to the smallest values. Schedule: for
 // every candidate program the predicate first tries schedules with no
 // preemption at all (threads run until they block, in each start order),
@@ -50,6 +50,16 @@ struct MinimizeResult {
 // `input` must replay (its recorded schedule) to a finding with `signature`.
 MinimizeResult Minimize(const World& world, const Repro& input, const RunResult& input_result,
                         const std::string& signature, const MinimizeOptions& options);
+
+// The shortest binary encoding (binary_codec.h) of a minimized reproducer
+// that still replays to `signature`: the program, the shortest prefix of
+// its schedule as scheduler choices (the decoder's PRNG, seed 0, picks the
+// rest), no magic, then afl-tmin-style byte passes (drop a byte, zero a
+// byte; the total decoder reads missing bytes as zero) that keep the
+// signature. This is what engines store, so ovlfuzz's output competes with
+// afl-tmin and libFuzzer -minimize_crash byte for byte.
+std::string ShortestBinary(const World& world, const Repro& repro, const std::string& signature,
+                           const RunLimits& limits = {});
 
 }  // namespace ovlfuzz
 

@@ -71,6 +71,9 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
     skipped.SetReference(rx.all_flags());
   }
   for (Oracle* o : oracles) o->Collect(x, &r.findings);
+  // Kinds without a lock cycle: the signature already names the root cause.
+  for (Finding& f : r.findings)
+    if (f.bug.empty()) f.bug = f.signature;
   r.schedule = x.schedule();
   r.decision_steps = x.decision_steps();
   r.steps = x.steps();

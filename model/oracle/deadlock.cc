@@ -32,13 +32,15 @@ std::vector<int> WaitForCycle(const std::vector<ThreadSnapshot>& threads) {
 
 void DescribeDeadlock(const World& world, const Program& program, Finding* f) {
   f->cycle = WaitForCycle(f->threads);
-  std::vector<std::string> elems;
+  std::vector<std::string> elems, classes;
   for (int t : f->cycle) {
     const ThreadSnapshot& ts = f->threads[t];
+    classes.push_back(world.ClassName(ts.wait_cls));
     elems.push_back(std::string(ts.wait_read ? "rlock " : "lock ") + world.ClassName(ts.wait_cls) + "@" +
                     world.scheme().routines[program.threads[t][ts.at.op_index].routine].name);
   }
   f->signature = CanonicalCycleSignature(FindingKind::kDeadlock, elems);
+  f->bug = BugKey(FindingKind::kDeadlock, classes);
 }
 
 namespace {

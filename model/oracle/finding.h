@@ -68,6 +68,7 @@ struct Finding {
   std::vector<ThreadSnapshot> threads; // every thread at the moment of the finding
   std::vector<std::string> notes;      // extra report lines
   std::string signature;               // stable across seeds and numbering
+  std::string bug;                     // coarser: the root bug (signature.h)
   int64_t skipped_updates = 0;         // skipped-xattr-update: count in the run
 };
 

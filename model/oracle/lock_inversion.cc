@@ -39,9 +39,12 @@ void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& 
   Finding f;
   f.kind = FindingKind::kLockInversion;
   f.site = cycle.front().site;
-  std::vector<std::string> elems;
-  for (const ChainLink& l : cycle)
-    elems.push_back(x.world().ClassName(l.cls) + "@" + x.OpName(l.site.thread, l.site.op_index));
+  std::vector<std::string> elems, classes;
+  for (const ChainLink& l : cycle) {
+    classes.push_back(x.world().ClassName(l.cls));
+    elems.push_back(classes.back() + "@" + x.OpName(l.site.thread, l.site.op_index));
+  }
+  f.bug = BugKey(f.kind, classes);
   f.signature = cycle.size() == 1 ? "lock-inversion:recursive " + elems.front()
                                   : CanonicalCycleSignature(f.kind, elems);
   f.chain = std::move(cycle);

@@ -34,6 +34,24 @@ std::string CanonicalCycleSignature(FindingKind kind, std::vector<std::string> e
   return s;
 }
 
+std::string BugKey(FindingKind kind, const std::vector<std::string>& class_names) {
+  std::vector<std::string> base;
+  for (std::string name : class_names) {
+    // Drop a trailing lockdep subclass "/N" (never part of a class key).
+    size_t slash = name.find_last_of('/');
+    if (slash != std::string::npos && slash + 1 < name.size() &&
+        name.find_first_not_of("0123456789", slash + 1) == std::string::npos)
+      name.resize(slash);
+    base.push_back(std::move(name));
+  }
+  std::sort(base.begin(), base.end());
+  base.erase(std::unique(base.begin(), base.end()), base.end());
+  std::string s = FindingKindName(kind);
+  s += ": {";
+  for (size_t i = 0; i < base.size(); ++i) s += (i ? ", " : "") + base[i];
+  return s + "}";
+}
+
 std::string SignatureHash(const std::string& signature) {
   return Hex64(Fnv1a64(signature)).substr(0, 12);
 }

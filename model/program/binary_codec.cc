@@ -67,11 +67,13 @@ BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size) {
   return in;
 }
 
-std::string EncodeBinary(const World& world, const BinaryInput& in) {
+std::string EncodeBinary(const World& world, const BinaryInput& in, bool magic) {
   const Scheme& s = world.scheme();
   std::string out;
-  out.push_back(static_cast<char>(kBinaryMagic));
-  out.push_back(static_cast<char>(kBinaryVersion));
+  if (magic) {
+    out.push_back(static_cast<char>(kBinaryMagic));
+    out.push_back(static_cast<char>(kBinaryVersion));
+  }
   PutVarint(&out, in.program.threads.empty() ? 0 : in.program.threads.size() - 1);
   for (const auto& ops : in.program.threads) {
     PutVarint(&out, ops.empty() ? 0 : ops.size() - 1);

@@ -40,7 +40,9 @@ struct BinaryInput {
 };
 
 BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size);
-std::string EncodeBinary(const World& world, const BinaryInput& input);
+// `magic` false leaves out the two magic bytes (the shortest form; callers
+// that must tell binary from text keep them).
+std::string EncodeBinary(const World& world, const BinaryInput& input, bool magic = true);
 
 // True when `data` starts with the binary magic byte (text never does).
 inline bool LooksBinary(const std::string& data) {

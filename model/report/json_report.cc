@@ -28,6 +28,8 @@ json FindingJson(const World& w, const ReportContext& ctx, const Finding& f) {
   json j{{"kind", FindingKindName(f.kind)},
          {"signature", f.signature},
          {"signature_hash", SignatureHash(f.signature)},
+         {"bug", f.bug},
+         {"bug_hash", SignatureHash(f.bug)},
          {"summary", ctx.Short(f)},
          {"site", SiteJson(ctx, f.site)},
          {"notes", f.notes}};

@@ -223,7 +223,9 @@ std::string ReportContext::Render(const Finding& f) const {
     case FindingKind::kBadUnlock: body = Generic(f, "WARNING: bad unlock balance detected!"); break;
     case FindingKind::kSchemeError: body = Generic(f, "ovlfuzz: scheme error at run time"); break;
   }
-  return body + "signature: " + f.signature + "\n";
+  body += "signature: " + f.signature + "\n";
+  if (f.bug != f.signature) body += "bug: " + f.bug + "\n";
+  return body;
 }
 
 std::string ReportContext::Short(const Finding& f) const {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/harness/fuzz_session.h"
+#include "model/program/binary_codec.h"
 #include "tests/test_util.h"
 
 namespace ovlfuzz {
@@ -35,6 +36,16 @@ void MinimizeAll(const std::string& scheme, int threads, int ops) {
     bool same = false;
     for (const Finding& f : again.findings) same |= f.signature == sig;
     EXPECT_TRUE(same) << sig;
+
+    // The engines' form: shorter than the full encoding, and still the same
+    // finding when decoded and run under the byte strategy.
+    std::string bin = ShortestBinary(w, m.repro, sig);
+    EXPECT_LE(bin.size(), EncodeBinary(w, BinaryInput{m.repro.program, m.repro.schedule, 0}).size()) << sig;
+    BinaryInput in = DecodeBinary(w, reinterpret_cast<const uint8_t*>(bin.data()), bin.size());
+    auto strategy = MakeByteStrategy(in.choices, in.seed);
+    bool same_binary = false;
+    for (const Finding& f : RunOnce(w, in.program, *strategy).findings) same_binary |= f.signature == sig;
+    EXPECT_TRUE(same_binary) << sig;
   }
 }
 

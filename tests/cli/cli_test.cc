@@ -223,8 +223,26 @@ TEST_F(Cli, TriageGroupsBySignatureAndExitsOneOnFindings) {
   Result t = Run("triage out");
   EXPECT_EQ(t.status, 1) << t.err;
   EXPECT_NE(t.out.find(std::to_string(summary["findings"].size()) + " artifact(s)"), std::string::npos) << t.out;
-  for (const auto& f : summary["findings"])
+  for (const auto& f : summary["findings"]) {
     EXPECT_NE(t.out.find(f["signature"].get<std::string>()), std::string::npos);
+    EXPECT_NE(t.out.find("bug " + f["bug_hash"].get<std::string>()), std::string::npos);
+  }
+  // Each signature kept once, minimized, and a markdown table for CI.
+  Result m = Run("triage out --minimize-to min --markdown triage.md --max-seconds 5");
+  EXPECT_EQ(m.status, 1) << m.err;
+  std::string md = Slurp(dir_ + "/triage.md");
+  EXPECT_NE(md.find("| bug | signature | scheme | count | first seen | reproducer | replay |"), std::string::npos);
+  size_t kept = 0;
+  for (const auto& f : summary["findings"]) {
+    EXPECT_NE(md.find(f["signature"].get<std::string>()), std::string::npos);
+    std::string min = "min/" + f["kind"].get<std::string>() + "-" +
+                      f["artifact"].get<std::string>().substr(f["artifact"].get<std::string>().rfind('-') + 1);
+    Result r = Run("replay " + min);
+    EXPECT_EQ(r.status, 1) << min << r.err;
+    EXPECT_NE(r.out.find("signature: " + f["signature"].get<std::string>()), std::string::npos) << min;
+    ++kept;
+  }
+  EXPECT_EQ(List("min").size(), kept);
   ASSERT_EQ(Run("fuzz --scheme mainline --runs 500 --out clean -q").status, 0);
   EXPECT_EQ(Run("triage clean").status, 0);
   EXPECT_EQ(Run("triage nowhere").status, 2);

@@ -28,8 +28,16 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       static const char* const kNames[] = {"model-T0", "model-T1", "model-T2", "model-T3"};
       tsan::NameFiber(fibers_.back(), kNames[t % 4]);
     }
-    for (LockState& l : locks_) tsan::MutexCreate(&l);
+    tsan_mutexes_.resize(locks_.size() * (kMaxSubclass + 1));
+    for (char& m : tsan_mutexes_) tsan::MutexCreate(&m);
   }
+}
+
+void* Execution::TsanMutex(int inst, int cls) {
+  if (!tsan::kEnabled) return nullptr;
+  for (int sub = 0; sub <= kMaxSubclass; ++sub)
+    if (world_.ClassOf(inst, sub) == cls) return &tsan_mutexes_[inst * (kMaxSubclass + 1) + sub];
+  return &tsan_mutexes_[inst * (kMaxSubclass + 1)];
 }
 
 Execution::~Execution() {
@@ -40,10 +48,10 @@ Execution::~Execution() {
     if (threads_[t].held.empty()) continue;
     tsan::SwitchTo(fibers_[t]);
     for (auto it = threads_[t].held.rbegin(); it != threads_[t].held.rend(); ++it)
-      tsan::Unlock(&locks_[it->inst], it->read);
+      tsan::Unlock(TsanMutex(it->inst, it->cls), it->read);
   }
   tsan::SwitchTo(main_fiber_);
-  for (LockState& l : locks_) tsan::MutexDestroy(&l);
+  for (char& m : tsan_mutexes_) tsan::MutexDestroy(&m);
   for (void* f : fibers_) tsan::DestroyFiber(f);
 }
 
@@ -171,7 +179,7 @@ bool Execution::Release(int t, int inst, bool implicit) {
   held.erase(std::next(it).base());
   LockState& s = locks_[inst];
   DropLock(s, t, h.read);
-  tsan::Unlock(&s, h.read);
+  tsan::Unlock(TsanMutex(inst, h.cls), h.read);
   Event e = MakeEvent(EventKind::kReleased, t);
   e.inst = inst;
   e.cls = h.cls;
@@ -230,7 +238,7 @@ void Execution::RunSlice(int t) {
           e.cls = cls;
           e.read = in.read;
           Emit(e);
-          tsan::Attempt(&s, in.read);
+          tsan::Attempt(TsanMutex(inst, cls), in.read);
         }
         if (!CanAcquire(s, in.read)) {
           th.status = ThreadState::Status::kBlocked;
@@ -248,7 +256,7 @@ void Execution::RunSlice(int t) {
         if (was_blocked && !in.read) --s.writers_waiting;
         th.status = ThreadState::Status::kReady;
         th.want_inst = -1;
-        tsan::Acquired(&s, in.read);
+        tsan::Acquired(TsanMutex(inst, cls), in.read);
         Acquire(t, inst, cls, in.read, false, f);
         ++f.pc;
         break;
@@ -260,12 +268,12 @@ void Execution::RunSlice(int t) {
         int cls = world_.ClassOf(inst, in.lock.subclass);
         LockState& s = locks_[inst];
         if (CanAcquire(s, in.read)) {
-          tsan::TryLock(&s, in.read, true);
+          tsan::TryLock(TsanMutex(inst, cls), in.read, true);
           Acquire(t, inst, cls, in.read, true, f);
           ++f.pc;
           break;
         }
-        tsan::TryLock(&s, in.read, false);
+        tsan::TryLock(TsanMutex(inst, cls), in.read, false);
         Event e = MakeEvent(EventKind::kTryFailed, t);
         e.inst = inst;
         e.cls = cls;

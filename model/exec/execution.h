@@ -133,6 +133,12 @@ class Execution {
   std::vector<int64_t> decision_steps_;
   std::vector<std::pair<int, int>> completed_;
   std::vector<void*> fibers_;  // TSan fibers (tsan build only)
+  // TSan mutexes, one per (lock instance, lockdep subclass): a subclass is
+  // the kernel's statement that an order between instances of one class is
+  // safe (lock_rename()'s /1 and /5 parents), so TSan, which sees
+  // instances, must see it too (tsan build only).
+  std::vector<char> tsan_mutexes_;
+  void* TsanMutex(int inst, int cls);
   void* main_fiber_ = nullptr;
 };
 

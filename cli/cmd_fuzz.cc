@@ -1,5 +1,8 @@
 // `ovlfuzz fuzz`: the built-in fuzzing loop with progress output, artifacts
 // and summary.json.
+#include <dirent.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,7 +13,10 @@
 
 #include "cli/cli_common.h"
 #include "fuzz/threads_engine.h"
+#include "model/core/hash.h"
+#include "model/core/input_error.h"
 #include "model/harness/fuzz_session.h"
+#include "model/harness/replay.h"
 #include "model/program/generate.h"
 #include "model/oracle/signature.h"
 #include "model/report/html_report.h"
@@ -54,6 +60,40 @@ FuzzStats RunThreadsEngine(const World& world, const std::string& scheme_ref, co
   return stats;
 }
 
+// The .ovl files directly in `dir` (none when it does not exist yet).
+std::vector<std::string> CorpusFiles(const std::string& dir) {
+  std::vector<std::string> files;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".ovl") == 0) files.push_back(dir + "/" + name);
+    }
+    closedir(d);
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Replaces the corpus in `dir` by the session's: one text program per file,
+// named by a hash of its text (no schedule: the fuzzer reschedules).
+size_t SaveCorpus(const World& world, const std::string& dir, const std::vector<Program>& corpus) {
+  MakeDirs(dir);
+  std::set<std::string> keep;
+  for (const Program& p : corpus) {
+    Repro r;
+    r.scheme_ref = world.scheme().name;
+    r.scheme_hash = world.scheme().hash;
+    r.program = p;
+    r.comments = {"# ovlfuzz corpus entry (new lock-order or blocking coverage)"};
+    const std::string text = FormatRepro(world, r);
+    const std::string path = dir + "/c-" + Hex64(Fnv1a64(text)) + ".ovl";
+    if (keep.insert(path).second) WriteAtomic(path, text);
+  }
+  for (const std::string& f : CorpusFiles(dir))
+    if (!keep.count(f)) unlink(f.c_str());
+  return keep.size();
+}
+
 struct Found {
   std::string kind, signature, bug, artifact;
   double first_found_seconds;
@@ -76,6 +116,9 @@ int CmdFuzz(const std::vector<std::string>& args) {
       ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and summary.json")
       ("engine", po::value<std::string>()->default_value("controlled"),
        "controlled (deterministic scheduler, all oracles) or threads (real OS threads, watchdog; the baseline)")
+      ("corpus", po::value<std::string>()->default_value(""),
+       "corpus directory: its .ovl programs seed the session (kept only if they add coverage: merged and "
+       "pruned), and the session's corpus replaces it at the end")
       ("report", po::value<std::string>()->default_value(""),
        "also write reports next to each artifact: json, html or json,html")
       ("quiet,q", "no progress lines");
@@ -126,6 +169,16 @@ int CmdFuzz(const std::vector<std::string>& args) {
   const std::string out_dir = vm["out"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
   const World& world = Schemes().Load(scheme_ref);
+  const std::string corpus_dir = vm["corpus"].as<std::string>();
+  if (!corpus_dir.empty() && engine != "controlled") throw UsageError("--corpus needs --engine controlled");
+  std::vector<Program> seeds;
+  for (const std::string& path : CorpusFiles(corpus_dir)) {
+    const std::string data = ReadFile(path);
+    if (data.rfind('#', 0) != 0 && data.rfind("ovlfuzz", 0) != 0)
+      throw InputError(path, 1, 1, "not an ovlfuzz text program (a corpus holds .ovl text)");
+    Replayable r = LoadReplayable(data, path, scheme_ref, Schemes());
+    seeds.push_back(r.repro.program);
+  }
   MakeDirs(out_dir);
 
   using Clock = std::chrono::steady_clock;
@@ -190,8 +243,15 @@ int CmdFuzz(const std::vector<std::string>& args) {
     s = RunThreadsEngine(world, scheme_ref, cfg, hooks);
   } else {
     FuzzSession session(world, scheme_ref, cfg, hooks);
+    for (const Program& p : seeds) session.Seed(p);
+    const size_t merged = session.corpus().size();
     session.Run();
     s = session.stats();
+    if (!corpus_dir.empty()) {
+      size_t saved = SaveCorpus(world, corpus_dir, session.corpus());
+      std::cerr << "corpus " << corpus_dir << ": " << seeds.size() << " before, " << merged
+                << " after merge (pruned " << seeds.size() - merged << "), " << saved << " saved\n";
+    }
   }
   progress(s, true);
 

@@ -122,7 +122,7 @@ int CmdTriage(const std::vector<std::string>& args) {
       "scheme", po::value<std::string>()->default_value(""),
       "scheme of binary files (default: a parent directory named after a built-in scheme or fuzz_<scheme>)")(
       "minimize-to", po::value<std::string>()->default_value(""),
-      "minimize the smallest reproducer of each signature into this directory as <kind>-<hash>.ovl (kept "
+      "minimize the smallest reproducer of each signature into this directory as <scheme>-<kind>-<hash>.ovl (kept "
       "when the one already there is as small)")(
       "max-seconds", po::value<double>()->default_value(10), "minimization budget per signature")(
       "markdown", po::value<std::string>()->default_value(""),
@@ -138,9 +138,10 @@ int CmdTriage(const std::vector<std::string>& args) {
   const double budget = vm["max-seconds"].as<double>();
   if (!(budget > 0)) throw UsageError("--max-seconds must be positive");
 
-  std::map<std::string, Group> groups;  // by signature
-  std::map<std::string, Replayable> smallest;  // by signature: the loaded smallest artifact
-  std::map<std::string, RunResult> smallest_result;
+  using Key = std::pair<std::string, std::string>;  // (scheme, signature)
+  std::map<Key, Group> groups;
+  std::map<Key, Replayable> smallest;  // the loaded smallest artifact
+  std::map<Key, RunResult> smallest_result;
   int clean = 0, unreadable = 0, total = 0;
   std::vector<std::string> files;
   for (const std::string& dir : vm["dir"].as<std::vector<std::string>>()) ListFiles(dir, &files);
@@ -156,7 +157,8 @@ int CmdTriage(const std::vector<std::string>& args) {
       RunResult result = Replay(&r, path, RunLimits{});
       if (result.findings.empty()) ++clean;
       for (const Finding& f : result.findings) {
-        Group& g = groups[f.signature];
+        const Key k{r.world->scheme().name, f.signature};
+        Group& g = groups[k];
         g.kind = FindingKindName(f.kind);
         g.bug = f.bug;
         g.scheme = r.world->scheme().name;
@@ -168,8 +170,8 @@ int CmdTriage(const std::vector<std::string>& args) {
           g.smallest_ops = ops;
           g.smallest = path;
           g.smallest_scheme_flag = r.binary ? " --scheme " + ShellQuote(g.scheme) : "";
-          smallest[f.signature] = r;
-          smallest_result[f.signature] = result;
+          smallest[k] = r;
+          smallest_result[k] = result;
         }
       }
     } catch (const InputError& e) {
@@ -180,17 +182,18 @@ int CmdTriage(const std::vector<std::string>& args) {
 
   if (!min_dir.empty() && !groups.empty()) {
     MakeDirs(min_dir);
-    for (auto& [sig, g] : groups) {
-      Replayable& r = smallest.at(sig);
+    for (auto& [k, g] : groups) {
+      const std::string& sig = k.second;
+      Replayable& r = smallest.at(k);
       using Clock = std::chrono::steady_clock;
       const auto start = Clock::now();
       MinimizeOptions options;
       options.max_seconds = budget;
       options.elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-      MinimizeResult m = Minimize(*r.world, r.repro, smallest_result.at(sig), sig, options);
+      MinimizeResult m = Minimize(*r.world, r.repro, smallest_result.at(k), sig, options);
       if (m.repro.scheme_ref == "any" || r.binary) m.repro.scheme_ref = g.scheme;
       m.repro.comments = {"# ovlfuzz reproducer, minimized by triage from " + g.smallest, "# signature: " + sig};
-      g.minimized = min_dir + "/" + g.kind + "-" + SignatureHash(sig) + ".ovl";
+      g.minimized = min_dir + "/" + g.scheme + "-" + g.kind + "-" + SignatureHash(sig) + ".ovl";
       g.minimized_ops = static_cast<size_t>(m.repro.program.OpCount());
       // Keep the one already there when it is as small (a previous run's).
       try {
@@ -206,23 +209,20 @@ int CmdTriage(const std::vector<std::string>& args) {
     }
   }
 
-  // Rows grouped by bug, then signature.
+  // Rows grouped by scheme and bug, then signature.
   std::vector<std::pair<std::string, const Group*>> rows;
-  for (const auto& [sig, g] : groups) rows.emplace_back(sig, &g);
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second->bug < b.second->bug; });
+  for (const auto& [k, g] : groups) rows.emplace_back(k.second, &g);
+  auto key = [](const Group* g) { return std::make_pair(g->scheme, g->bug); };
+  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) { return key(a.second) < key(b.second); });
   auto replay_of = [](const Group& g) {
     return g.minimized.empty() ? "ovlfuzz replay " + ShellQuote(g.smallest) + g.smallest_scheme_flag
                                : "ovlfuzz replay " + ShellQuote(g.minimized);
   };
-  std::set<std::string> bugs;
+  std::set<std::pair<std::string, std::string>> bugs;  // (scheme, bug)
   std::printf("%-24s %6s  %-12s %s\n", "kind", "count", "hash", "smallest reproducer (ops) / signature");
-  std::string last_bug;
   for (const auto& [sig, g] : rows) {
-    if (g->bug != last_bug) {
+    if (bugs.insert(key(g)).second)
       std::printf("bug %s  %s  [%s]\n", SignatureHash(g->bug).c_str(), g->bug.c_str(), g->scheme.c_str());
-      last_bug = g->bug;
-      bugs.insert(g->bug);
-    }
     std::printf("  %-22s %6d  %-12s %s (%zu ops)", g->kind.c_str(), g->count, SignatureHash(sig).c_str(),
                 g->smallest.c_str(), g->smallest_ops);
     if (!g->minimized.empty()) std::printf(" -> %s (%zu ops)", g->minimized.c_str(), g->minimized_ops);

@@ -117,6 +117,10 @@ void FuzzSession::AddToSessionGraph(const RunResult& r, const Program& program) 
   }
 }
 
+void FuzzSession::Seed(const Program& program) {
+  if (!program.threads.empty()) Execute(program, rng_.Next(), config_.strategy);
+}
+
 void FuzzSession::Run() {
   for (;;) {
     if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) break;

@@ -56,8 +56,14 @@ struct FuzzHooks {
 class FuzzSession {
  public:
   FuzzSession(const World& world, std::string scheme_ref, FuzzConfig config, FuzzHooks hooks);
+  // Runs a program from a saved corpus before Run(): it joins the corpus
+  // only if it reaches coverage the earlier seeds did not (a merge that
+  // prunes, like libFuzzer's -merge=1). Counts as a run.
+  void Seed(const Program& program);
   void Run();
   const FuzzStats& stats() const { return stats_; }
+  // The programs kept for new coverage, seeds included, in order found.
+  const std::vector<Program>& corpus() const { return corpus_; }
 
  private:
   Program NextProgram();

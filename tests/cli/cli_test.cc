@@ -235,7 +235,7 @@ TEST_F(Cli, TriageGroupsBySignatureAndExitsOneOnFindings) {
   size_t kept = 0;
   for (const auto& f : summary["findings"]) {
     EXPECT_NE(md.find(f["signature"].get<std::string>()), std::string::npos);
-    std::string min = "min/" + f["kind"].get<std::string>() + "-" +
+    std::string min = "min/v5.0-" + f["kind"].get<std::string>() + "-" +
                       f["artifact"].get<std::string>().substr(f["artifact"].get<std::string>().rfind('-') + 1);
     Result r = Run("replay " + min);
     EXPECT_EQ(r.status, 1) << min << r.err;

@@ -1,0 +1,53 @@
+#!/bin/bash -eu
+# ClusterFuzzLite / OSS-Fuzz build: one libFuzzer target per built-in
+# scheme (fuzz_<scheme>), each with a seed corpus, dictionary and options
+# in $OUT. Uses only the infrastructure's $CC/$CXX, $CFLAGS/$CXXFLAGS,
+# $LIB_FUZZING_ENGINE, $SRC, $WORK and $OUT. `ci/cfl-check` runs it locally.
+#
+# Two CMake builds in $WORK:
+#   host/  the `ovlfuzz` CLI with no sanitizer/coverage flags: it converts
+#          the text seeds (corpus/seeds/*.ovl) to binary inputs at build
+#          time, which must work in every configuration (ASan, UBSan,
+#          MSan, coverage) and must not pick up -stdlib=libc++ against
+#          the system Boost.
+#   fuzz/  the fuzz targets with $CXXFLAGS, linked with $LIB_FUZZING_ENGINE
+#          (OVLFUZZ_ENGINE=lib_fuzzing_engine). Only the targets are built.
+
+src=$SRC/ovlfuzz
+host=$WORK/ovlfuzz-host
+build=$WORK/ovlfuzz-fuzz
+seeds=$WORK/ovlfuzz-seeds
+
+# The converter: a plain build; the infrastructure's flags are left out.
+env -u CFLAGS -u CXXFLAGS -u LDFLAGS \
+  cmake -S "$src" -B "$host" -G Ninja \
+    -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS= -DCMAKE_BUILD_TYPE=Release \
+    -DOVLFUZZ_BUILD_TESTS=OFF
+env -u CFLAGS -u CXXFLAGS -u LDFLAGS cmake --build "$host" --target ovlfuzz
+cli=$host/cli/ovlfuzz
+
+# The targets. Build type None: $CXXFLAGS only (no -O3/-DNDEBUG on top).
+cmake -S "$src" -B "$build" -G Ninja \
+  -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" -DCMAKE_BUILD_TYPE=None \
+  -DOVLFUZZ_ENGINE=lib_fuzzing_engine -DOVLFUZZ_LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DOVLFUZZ_BUILD_TESTS=OFF
+mapfile -t targets < <(cut -d' ' -f1 "$build/fuzz/targets.txt")
+cmake --build "$build" --target "${targets[@]}"
+
+while read -r target scheme <&3; do
+  cp "$build/fuzz/$target" "$OUT/$target"
+  cp "$src/fuzz/ovlfuzz.dict" "$OUT/$target.dict"
+  # Same limits as ci/libfuzzer. Leak detection stays on (the model must
+  # not leak); timeouts, RSS limits and parallelism are the runner's.
+  printf '[libfuzzer]\ndict = %s.dict\nmax_len = 512\n' "$target" >"$OUT/$target.options"
+
+  rm -rf "$seeds/$target"
+  mkdir -p "$seeds/$target"
+  for seed in "$src"/corpus/seeds/*.ovl; do
+    "$cli" convert "$seed" --scheme "$scheme" --to binary -q -o "$seeds/$target/$(basename "$seed" .ovl).bin"
+  done
+  # On a buggy scheme some seeds reproduce its finding: the target then
+  # crashes at once, as a canary should (ci/cfl-check expects it).
+  rm -f "$OUT/${target}_seed_corpus.zip"
+  (cd "$seeds/$target" && zip -q -X "$OUT/${target}_seed_corpus.zip" ./*.bin)
+done 3<"$build/fuzz/targets.txt"

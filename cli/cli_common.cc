@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -126,6 +127,16 @@ std::string ShellQuote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+MinimizeOptions MinimizeBudget(double max_seconds) {
+  MinimizeOptions options;
+  options.max_seconds = max_seconds;
+  const auto start = std::chrono::steady_clock::now();
+  options.elapsed = [start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  return options;
 }
 
 }  // namespace ovlfuzz::cli

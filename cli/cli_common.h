@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "model/harness/minimize.h"
 #include "model/scheme/scheme_loader.h"
 
 namespace ovlfuzz::cli {
@@ -42,6 +43,10 @@ bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vect
                const boost::program_options::options_description& opts,
                const boost::program_options::positional_options_description& pos,
                boost::program_options::variables_map* vm);
+
+// Minimization options with a wall-clock budget starting now (the model
+// keeps no clock; the caller brings one).
+MinimizeOptions MinimizeBudget(double max_seconds);
 
 // Shell-quotes an argument for copy-pasteable commands.
 std::string ShellQuote(const std::string& s);

@@ -174,7 +174,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
   std::vector<Program> seeds;
   for (const std::string& path : CorpusFiles(corpus_dir)) {
     const std::string data = ReadFile(path);
-    if (data.rfind('#', 0) != 0 && data.rfind("ovlfuzz", 0) != 0)
+    if (!LooksText(data))
       throw InputError(path, 1, 1, "not an ovlfuzz text program (a corpus holds .ovl text)");
     Replayable r = LoadReplayable(data, path, scheme_ref, Schemes());
     seeds.push_back(r.repro.program);

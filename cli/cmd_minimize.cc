@@ -1,7 +1,6 @@
 // `ovlfuzz minimize IN -o OUT`: shrink a reproducer (text, or a binary
 // engine input with --scheme) to the smallest program and the fewest
 // preemptions that still show the same finding signature; writes text.
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -45,16 +44,10 @@ int CmdMinimize(const std::vector<std::string>& args) {
     if (input.findings.empty()) throw InputError(path, 1, 1, "replay is clean: there is no finding to preserve");
     signature = input.findings.front().signature;
   } else {
-    bool present = false;
-    for (const Finding& f : input.findings) present |= f.signature == signature;
-    if (!present) throw InputError(path, 1, 1, "replay does not show the finding '" + signature + "'");
+    if (!ShowsSignature(input, signature)) throw InputError(path, 1, 1, "replay does not show the finding '" + signature + "'");
   }
 
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  MinimizeOptions options;
-  options.max_seconds = budget;
-  options.elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  const MinimizeOptions options = MinimizeBudget(budget);
   MinimizeResult m = Minimize(*r.world, r.repro, input, signature, options);
 
   if (m.repro.scheme_ref == "any") m.repro.scheme_ref = r.world->scheme().name;

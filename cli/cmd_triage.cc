@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -151,8 +150,7 @@ int CmdTriage(const std::vector<std::string>& args) {
     try {
       const std::string data = ReadFile(path);
       std::string scheme = scheme_flag;
-      const bool text = data.rfind('#', 0) == 0 || data.rfind("ovlfuzz", 0) == 0;  // as LoadReplayable
-      if (scheme.empty() && !text) scheme = SchemeFromPath(path);
+      if (scheme.empty() && !LooksText(data)) scheme = SchemeFromPath(path);
       Replayable r = LoadReplayable(data, path, scheme, Schemes());
       RunResult result = Replay(&r, path, RunLimits{});
       if (result.findings.empty()) ++clean;
@@ -185,12 +183,7 @@ int CmdTriage(const std::vector<std::string>& args) {
     for (auto& [k, g] : groups) {
       const std::string& sig = k.second;
       Replayable& r = smallest.at(k);
-      using Clock = std::chrono::steady_clock;
-      const auto start = Clock::now();
-      MinimizeOptions options;
-      options.max_seconds = budget;
-      options.elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-      MinimizeResult m = Minimize(*r.world, r.repro, smallest_result.at(k), sig, options);
+      MinimizeResult m = Minimize(*r.world, r.repro, smallest_result.at(k), sig, MinimizeBudget(budget));
       if (m.repro.scheme_ref == "any" || r.binary) m.repro.scheme_ref = g.scheme;
       m.repro.comments = {"# ovlfuzz reproducer, minimized by triage from " + g.smallest, "# signature: " + sig};
       g.minimized = min_dir + "/" + g.scheme + "-" + g.kind + "-" + SignatureHash(sig) + ".ovl";

@@ -73,11 +73,7 @@ class Minimizer {
     RunResult result;
   };
 
-  bool Shows(const RunResult& r) const {
-    for (const Finding& f : r.findings)
-      if (f.signature == signature_) return true;
-    return false;
-  }
+  bool Shows(const RunResult& r) const { return ShowsSignature(r, signature_); }
 
   bool Try(const Program& p, Strategy& s, std::vector<uint8_t>* schedule, RunResult* result) {
     ++runs_;
@@ -269,9 +265,7 @@ std::string ShortestBinary(const World& world, const Repro& repro, const std::st
   auto reproduces = [&](const std::string& enc) {
     BinaryInput in = DecodeBinary(world, Bytes(enc), enc.size());
     auto strategy = MakeByteStrategy(in.choices, in.seed);
-    for (const Finding& f : RunOnce(world, in.program, *strategy, limits).findings)
-      if (f.signature == signature) return true;
-    return false;
+    return ShowsSignature(RunOnce(world, in.program, *strategy, limits), signature);
   };
   // 1. The shortest prefix of the schedule as choices: every choice costs a
   //    byte, and the decoder's PRNG (seed 0) may pick the rest right.

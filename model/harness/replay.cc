@@ -4,17 +4,16 @@
 
 namespace ovlfuzz {
 
-namespace {
 bool LooksText(const std::string& data) {
+  if (LooksBinary(data)) return false;
   size_t i = data.find_first_not_of(" \t\r\n");
   return i != std::string::npos && (data[i] == '#' || data.compare(i, 7, "ovlfuzz") == 0);
 }
-}  // namespace
 
 Replayable LoadReplayable(const std::string& data, const std::string& path, const std::string& scheme,
                           SchemeSet& schemes) {
   Replayable r;
-  if (LooksText(data) && !LooksBinary(data)) {
+  if (LooksText(data)) {
     r.repro = ParseRepro(
         data, path,
         [&](const std::string& ref, int line, int col) -> const World& {

@@ -21,6 +21,10 @@ struct Replayable {
   BinaryInput bin;  // binary only
 };
 
+// True when `data` starts like a .ovl file ('#' or "ovlfuzz" after
+// whitespace) and not with the binary magic: how LoadReplayable decides.
+bool LooksText(const std::string& data);
+
 // Text when the data starts like a .ovl file ('#' or "ovlfuzz"), binary
 // otherwise. `scheme` (may be empty) is required for binary input and, for
 // text, must match the scheme the file names. Throws InputError.

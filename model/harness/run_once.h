@@ -40,6 +40,14 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
 Program SerialReference(const World& world, const Program& program,
                         const std::vector<std::pair<int, int>>& completion_order);
 
+// True when the run shows a finding with this signature: the predicate of
+// minimization and of every "still reproduces" check.
+inline bool ShowsSignature(const RunResult& r, const std::string& signature) {
+  for (const Finding& f : r.findings)
+    if (f.signature == signature) return true;
+  return false;
+}
+
 }  // namespace ovlfuzz
 
 #endif  // OVLFUZZ_MODEL_HARNESS_RUN_ONCE_H_

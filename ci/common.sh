@@ -1,4 +1,5 @@
-# Shared by the ci/ scripts (sourced). Needs $cli: a built ovlfuzz binary.
+# Shared by the ci/ scripts (sourced). The scheme helpers need $cli, a
+# built ovlfuzz binary.
 
 # Names of the built-in schemes, one per line.
 builtin_schemes() { "$cli" schemes | sed -n 's/^  \([^ ]\+\)$/\1/p'; }
@@ -8,4 +9,26 @@ builtin_schemes() { "$cli" schemes | sed -n 's/^  \([^ ]\+\)$/\1/p'; }
 expect_of() {
   "$cli" schemes | awk -v s="$1" '$1 == s {f = 1; next} f && /expect:/ {sub(/.*expect: /, ""); print; exit}' |
     tr ' ' '\n' | { grep -v -e '^(clean)$' -e '^$' || true; } | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# Fills the caller's `schemes` array with every built-in scheme when it is
+# empty, and checks each name; a wrong one is a usage error (exit 2).
+#   resolve_schemes SCRIPT-NAME
+resolve_schemes() {
+  if ((${#schemes[@]} == 0)); then
+    mapfile -t schemes < <(builtin_schemes)
+  fi
+  local s
+  for s in "${schemes[@]}"; do
+    builtin_schemes | grep -qxF "$s" ||
+      { echo "$1: error: '$s' is not a built-in scheme (see: $cli schemes)" >&2; exit 2; }
+  done
+}
+
+# TSan's shadow memory needs the kernel's mmap randomization <= 28 bits.
+#   tsan_mmap_bits SCRIPT-NAME
+tsan_mmap_bits() {
+  local bits
+  bits=$(sysctl -n vm.mmap_rnd_bits 2>/dev/null || echo 28)
+  if ((bits > 28)); then sysctl -qw vm.mmap_rnd_bits=28 || echo "$1: warning: vm.mmap_rnd_bits=$bits" >&2; fi
 }

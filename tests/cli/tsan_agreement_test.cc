@@ -43,21 +43,30 @@ std::string RunTsan(const std::string& dir, const std::string& args, int* status
   return ss.str();
 }
 
+// Runs `body` on `scheme` serially (thread 0 first, each to its end),
+// writes it as a reproducer and replays that under TSan.
+std::string ReplaySeriallyUnderTsan(const std::string& scheme, const std::string& body, int* status,
+                                    RunResult* serial = nullptr) {
+  const World& w = testing::Builtins().Load(scheme);
+  Program p = testing::ProgramFromText(w, body);
+  RunResult run = testing::RunWithSchedule(w, p, std::vector<uint8_t>(256, 0));
+  Repro r;
+  r.scheme_ref = scheme;
+  r.program = p;
+  r.schedule = run.schedule;
+  if (serial) *serial = run;
+  std::string dir = TempDir();
+  std::string path = dir + "/serial.ovl";
+  std::ofstream(path) << FormatRepro(w, r);
+  return RunTsan(dir, "replay " + path, status);
+}
+
 TEST(TsanAgreement, TsanReportsTheV50InversionOnOnePipe) {
-  const World& w = testing::Builtins().Load("v5.0");
   // T0 splices into the overlay file first (P -> OI -> USW), then T1 into
   // the upper file on the same pipe (USW -> P): one instance cycle.
-  Program p = testing::ProgramFromText(w, "thread\n  splice_to_ovl p0 f0\nthread\n  splice_to_upper p0 f0\n");
-  RunResult serial = testing::RunWithSchedule(w, p, std::vector<uint8_t>(64, 0));
-  Repro r;
-  r.scheme_ref = "v5.0";
-  r.program = p;
-  r.schedule = serial.schedule;
-  std::string dir = TempDir();
-  std::string path = dir + "/agreement.ovl";
-  std::ofstream(path) << FormatRepro(w, r);
   int status = 0;
-  std::string err = RunTsan(dir, "replay " + path, &status);
+  std::string err =
+      ReplaySeriallyUnderTsan("v5.0", "thread\n  splice_to_ovl p0 f0\nthread\n  splice_to_upper p0 f0\n", &status);
   EXPECT_NE(err.find("lock-order-inversion"), std::string::npos) << err;
   EXPECT_EQ(status, 66);
 }
@@ -74,19 +83,11 @@ TEST(TsanAgreement, RenameSubclassesAreOneOrderForTsan) {
   // Two renames between two dirs, in opposite directions, one after the
   // other: lock_rename() takes d1/1 then d0/5, then d0/1 then d1/5.
   // Instance-keyed TSan mutexes would call that an inversion.
-  const World& w = testing::Builtins().Load("mainline");
-  Program p = testing::ProgramFromText(w, "thread\n  rename f0 f1\nthread\n  rename f1 f0\n");
-  RunResult serial = testing::RunWithSchedule(w, p, std::vector<uint8_t>(256, 0));
-  ASSERT_TRUE(serial.findings.empty());
-  Repro r;
-  r.scheme_ref = "mainline";
-  r.program = p;
-  r.schedule = serial.schedule;
-  std::string dir = TempDir();
-  std::string path = dir + "/rename.ovl";
-  std::ofstream(path) << FormatRepro(w, r);
   int status = 0;
-  std::string err = RunTsan(dir, "replay " + path, &status);
+  RunResult serial;
+  std::string err =
+      ReplaySeriallyUnderTsan("mainline", "thread\n  rename f0 f1\nthread\n  rename f1 f0\n", &status, &serial);
+  ASSERT_TRUE(serial.findings.empty());
   EXPECT_EQ(err.find("ThreadSanitizer"), std::string::npos) << err;
   EXPECT_EQ(status, 0);
 }

@@ -56,6 +56,8 @@ int CmdReplay(const std::vector<std::string>& args);
 int CmdConvert(const std::vector<std::string>& args);
 int CmdMinimize(const std::vector<std::string>& args);
 int CmdTriage(const std::vector<std::string>& args);
+int CmdVerify(const std::vector<std::string>& args);
+int CmdDiff(const std::vector<std::string>& args);
 int CmdSchemes(const std::vector<std::string>& args);
 int CmdCheckScheme(const std::vector<std::string>& args);
 

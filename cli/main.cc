@@ -19,6 +19,8 @@ const char kUsage[] =
     "  convert       convert a reproducer between text (.ovl) and binary (engine input)\n"
     "  minimize      shrink a reproducer's program and schedule, keeping its finding\n"
     "  triage        replay every artifact in a directory, group by signature\n"
+    "  verify        explore every program and schedule within bounds (exhaustive, reduced)\n"
+    "  diff          compare the findings of two schemes on the same programs\n"
     "  schemes       list the built-in schemes\n"
     "  check-scheme  validate a scheme file\n"
     "\n"
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
     if (cmd == "convert") return CmdConvert(args);
     if (cmd == "minimize") return CmdMinimize(args);
     if (cmd == "triage") return CmdTriage(args);
+    if (cmd == "verify") return CmdVerify(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);
     std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";

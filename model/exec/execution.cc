@@ -20,8 +20,9 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       locks_(world.instances()),
       flags_(world.InitialFlags()),
       frozen_(world.supers(), 0),
-      freezing_(world.supers(), -1) {
-  if (tsan::kEnabled) {
+      freezing_(world.supers(), -1),
+      tsan_(tsan::kEnabled && limits.tsan) {
+  if (tsan_) {
     main_fiber_ = tsan::CurrentFiber();
     for (size_t t = 0; t < threads_.size(); ++t) {
       fibers_.push_back(tsan::CreateFiber());
@@ -34,14 +35,14 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
 }
 
 void* Execution::TsanMutex(int inst, int cls) {
-  if (!tsan::kEnabled) return nullptr;
+  if (!tsan_) return nullptr;
   for (int sub = 0; sub <= kMaxSubclass; ++sub)
     if (world_.ClassOf(inst, sub) == cls) return &tsan_mutexes_[inst * (kMaxSubclass + 1) + sub];
   return &tsan_mutexes_[inst * (kMaxSubclass + 1)];
 }
 
 Execution::~Execution() {
-  if (!tsan::kEnabled) return;
+  if (!tsan_) return;
   // Release what is still held (deadlocked or hung runs) on the owner's
   // fiber so TSan does not see a locked mutex destroyed.
   for (size_t t = 0; t < threads_.size(); ++t) {
@@ -75,34 +76,68 @@ void Execution::Run() {
     for (const OpCall& c : ops) hint += scheme_.routines[c.routine].max_acquisitions;
   strategy_.Begin(threads(), hint);
   std::vector<int> runnable;
-  for (;;) {
-    runnable.clear();
-    for (int t = 0; t < threads(); ++t)
-      if (Runnable(t)) runnable.push_back(t);
-    if (runnable.empty()) {
-      if (ThawStuckSupers()) continue;
-      if (!all_done()) Emit(MakeEvent(EventKind::kStuck, -1));
-      break;
-    }
+  while (NextRunnable(&runnable)) {
     if (step_ >= limits_.max_steps) {
       Emit(MakeEvent(EventKind::kBudget, -1));
       break;
     }
-    int t = runnable[0];
-    if (runnable.size() > 1) {
-      t = strategy_.Pick(runnable, step_);
-      schedule_.push_back(static_cast<uint8_t>(t));
-      decision_steps_.push_back(step_);
-      if (t != last_thread_ && std::find(runnable.begin(), runnable.end(), last_thread_) != runnable.end())
-        ++preemptions_;
-    }
-    last_thread_ = t;
-    ++step_;
-    tsan::SwitchTo(tsan::kEnabled ? fibers_[t] : nullptr);
-    RunSlice(t);
-    tsan::SwitchTo(main_fiber_);
+    Step(runnable.size() > 1 ? strategy_.Pick(runnable, step_) : runnable[0], runnable);
   }
   Emit(MakeEvent(EventKind::kEnd, -1));
+}
+
+bool Execution::NextRunnable(std::vector<int>* runnable) {
+  for (;;) {
+    runnable->clear();
+    for (int t = 0; t < threads(); ++t)
+      if (Runnable(t)) runnable->push_back(t);
+    if (!runnable->empty()) return true;
+    if (ThawStuckSupers()) continue;
+    if (!all_done()) Emit(MakeEvent(EventKind::kStuck, -1));
+    return false;
+  }
+}
+
+void Execution::Step(int t, const std::vector<int>& runnable) {
+  if (runnable.size() > 1) {
+    schedule_.push_back(static_cast<uint8_t>(t));
+    decision_steps_.push_back(step_);
+    if (t != last_thread_ && std::find(runnable.begin(), runnable.end(), last_thread_) != runnable.end())
+      ++preemptions_;
+  }
+  last_thread_ = t;
+  ++step_;
+  if (footprint_) footprint_->Clear();
+  if (tsan_) tsan::SwitchTo(fibers_[t]);
+  RunSlice(t);
+  if (tsan_) tsan::SwitchTo(main_fiber_);
+}
+
+void Execution::Save(ExecState* s) const {
+  s->threads = threads_;
+  s->locks = locks_;
+  s->flags = flags_;
+  s->frozen = frozen_;
+  s->freezing = freezing_;
+  s->step = step_;
+  s->preemptions = preemptions_;
+  s->last_thread = last_thread_;
+  s->schedule_len = schedule_.size();
+  s->completed_len = completed_.size();
+}
+
+void Execution::Restore(const ExecState& s) {
+  threads_ = s.threads;
+  locks_ = s.locks;
+  flags_ = s.flags;
+  frozen_ = s.frozen;
+  freezing_ = s.freezing;
+  step_ = s.step;
+  preemptions_ = s.preemptions;
+  last_thread_ = s.last_thread;
+  schedule_.resize(s.schedule_len);
+  decision_steps_.resize(s.schedule_len);
+  completed_.resize(s.completed_len);
 }
 
 Event Execution::MakeEvent(EventKind kind, int t) const {
@@ -152,7 +187,7 @@ void Execution::EndOp(int t, bool failed) {
 int Execution::Entity(const Frame& f, const Ref& ref) const { return RefEntity(world_, f, ref); }
 int Execution::Inode(const Frame& f, const Ref& ref) const { return RefInode(world_, f, ref); }
 int Execution::ResolveLock(const Frame& f, const LockRef& lr) const { return ovlfuzz::ResolveLock(world_, f, lr); }
-bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, flags_, frozen_, f, cond); }
+bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, flags_, frozen_, f, cond, footprint_); }
 
 void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
   TakeLock(locks_[inst], t, read);
@@ -178,6 +213,7 @@ bool Execution::Release(int t, int inst, bool implicit) {
   HeldLock h = *it;
   held.erase(std::next(it).base());
   LockState& s = locks_[inst];
+  Touch(inst, !h.read);
   DropLock(s, t, h.read);
   tsan::Unlock(TsanMutex(inst, h.cls), h.read);
   Event e = MakeEvent(EventKind::kReleased, t);
@@ -190,8 +226,12 @@ bool Execution::Release(int t, int inst, bool implicit) {
 }
 
 void Execution::ThawSuper(int sb, bool implicit) {
-  for (int lvl = 2; lvl >= 0; --lvl) locks_[world_.SbWriters(sb, lvl)].writer = -1;
+  for (int lvl = 2; lvl >= 0; --lvl) {
+    locks_[world_.SbWriters(sb, lvl)].writer = -1;
+    Touch(world_.SbWriters(sb, lvl), true);
+  }
   frozen_[sb] = 0;
+  if (footprint_) footprint_->supers_written |= Footprint::Bit(sb);
   Event e = MakeEvent(EventKind::kThawed, -1);
   e.inode = sb;
   e.implicit = implicit;
@@ -209,12 +249,24 @@ bool Execution::ThawStuckSupers() {
   return any;
 }
 
-void Execution::RunSlice(int t) {
+void Execution::Continue(int t) {
   ThreadState& th = threads_[t];
-  bool acquired = false;
+  th.parked = false;
+  if (tsan_) tsan::SwitchTo(fibers_[t]);
+  RunSlice(t, th.parked_acquired);
+  if (tsan_) tsan::SwitchTo(main_fiber_);
+}
+
+void Execution::RunSlice(int t, bool acquired) {
+  ThreadState& th = threads_[t];
   for (;;) {
     if (th.depth == 0) {
       if (th.op_index + 1 >= static_cast<int>(program_.threads[t].size())) {
+        if (th.open) {
+          th.parked = true;
+          th.parked_acquired = acquired;
+          return;
+        }
         th.status = ThreadState::Status::kDone;
         Emit(MakeEvent(EventKind::kThreadDone, t));
         return;
@@ -231,6 +283,7 @@ void Execution::RunSlice(int t) {
         int inst = ResolveLock(f, in.lock);
         int cls = world_.ClassOf(inst, in.lock.subclass);
         LockState& s = locks_[inst];
+        Touch(inst, !in.read);
         bool was_blocked = th.status == ThreadState::Status::kBlocked;
         if (!was_blocked) {
           Event e = MakeEvent(EventKind::kAttempt, t);
@@ -267,6 +320,7 @@ void Execution::RunSlice(int t) {
         int inst = ResolveLock(f, in.lock);
         int cls = world_.ClassOf(inst, in.lock.subclass);
         LockState& s = locks_[inst];
+        Touch(inst, !in.read);
         if (CanAcquire(s, in.read)) {
           tsan::TryLock(TsanMutex(inst, cls), in.read, true);
           Acquire(t, inst, cls, in.read, true, f);
@@ -304,10 +358,12 @@ void Execution::RunSlice(int t) {
         break;
       }
       case Opc::kFreezeBegin:
+        if (footprint_) footprint_->supers_read |= Footprint::Bit(in.sb);
         if (frozen_[in.sb] || freezing_[in.sb] >= 0) {
           f.pc = in.target;  // freeze_super(): -EBUSY
         } else {
           freezing_[in.sb] = static_cast<int8_t>(t);
+          if (footprint_) footprint_->supers_written |= Footprint::Bit(in.sb);
           ++f.pc;
         }
         break;
@@ -318,7 +374,9 @@ void Execution::RunSlice(int t) {
           int inst = world_.SbWriters(in.sb, lvl);
           Release(t, inst, /*implicit=*/true);
           locks_[inst].writer = kOwnerSb;
+          Touch(inst, true);
         }
+        if (footprint_) footprint_->supers_written |= Footprint::Bit(in.sb);
         frozen_[in.sb] = 1;
         freezing_[in.sb] = -1;
         Event e = MakeEvent(EventKind::kFrozen, t);
@@ -328,6 +386,7 @@ void Execution::RunSlice(int t) {
         break;
       }
       case Opc::kThaw:
+        if (footprint_) footprint_->supers_read |= Footprint::Bit(in.sb);
         if (frozen_[in.sb]) ThawSuper(in.sb, /*implicit=*/false);
         ++f.pc;
         break;
@@ -355,6 +414,7 @@ void Execution::RunSlice(int t) {
       case Opc::kRemoveXattr: {
         int inode = Inode(f, in.ref);
         bool set = in.op == Opc::kSetXattr;
+        if (footprint_) footprint_->inodes_written |= Footprint::Bit(inode);
         if (set) flags_[inode] |= uint64_t{1} << in.bit;
         else flags_[inode] &= ~(uint64_t{1} << in.bit);
         Event e = MakeEvent(EventKind::kXattr, t);
@@ -366,10 +426,12 @@ void Execution::RunSlice(int t) {
         break;
       }
       case Opc::kSetFlag:
+        if (footprint_) footprint_->inodes_written |= Footprint::Bit(Inode(f, in.ref));
         flags_[Inode(f, in.ref)] |= uint64_t{1} << in.bit;
         ++f.pc;
         break;
       case Opc::kClearFlag:
+        if (footprint_) footprint_->inodes_written |= Footprint::Bit(Inode(f, in.ref));
         flags_[Inode(f, in.ref)] &= ~(uint64_t{1} << in.bit);
         ++f.pc;
         break;

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "model/exec/event.h"
+#include "model/exec/footprint.h"
 #include "model/exec/lock_state.h"
 #include "model/exec/resolve.h"
 #include "model/oracle/finding.h"
@@ -51,10 +52,34 @@ struct ThreadState {
   int want_inst = -1;
   int want_cls = -1;
   bool want_read = false;
+  // Explorer only: an open thread that reaches the end of its ops parks
+  // (mid-step) instead of finishing, so the next op can be chosen then.
+  bool open = false;
+  bool parked = false;
+  bool parked_acquired = false;  // the parked step already took its acquisition
 };
 
 struct RunLimits {
   int64_t max_steps = 10000;  // slices; past it the run is reported as a hang
+  // tsan builds: annotate model locks and threads for TSan. The explorer
+  // turns it off, since rewinding state would confuse TSan's view.
+  bool tsan = true;
+};
+
+// The mutable state of a run as a value: what the explorer (model/verify)
+// saves before a step and restores to backtrack. History (schedule,
+// completion order) is kept by length and truncated on restore.
+struct ExecState {
+  std::vector<ThreadState> threads;
+  std::vector<LockState> locks;
+  std::vector<uint64_t> flags;
+  std::vector<uint8_t> frozen;
+  std::vector<int8_t> freezing;
+  int64_t step = 0;
+  int64_t preemptions = 0;
+  int last_thread = -1;
+  size_t schedule_len = 0;
+  size_t completed_len = 0;
 };
 
 class Execution {
@@ -68,6 +93,28 @@ class Execution {
   // Runs to the end (all done, stuck, or out of budget).
   void Run();
 
+  // ---- single steps, for systematic exploration (model/verify) ----
+  // Fills `runnable` with the threads that can take a step. When none can,
+  // thaws superblocks nobody can thaw (as Run() does) and retries; returns
+  // false, after emitting kStuck if somebody is unfinished, when still none.
+  bool NextRunnable(std::vector<int>* runnable);
+  // Thread `t`, one of `runnable`, runs one slice. A choice among several
+  // runnable threads is recorded in schedule() and counted for preemptions.
+  void Step(int t, const std::vector<int>& runnable);
+  void Save(ExecState* s) const;
+  void Restore(const ExecState& s);
+  // Opens or closes thread `t` (see ThreadState::open). Closing a parked
+  // thread and Continue() finishes it.
+  void set_open(int t, bool open) { threads_[t].open = open; }
+  // Resumes the step thread `t` parked in, after the explorer appended an op
+  // to the program (or closed the thread). Part of the same step: no new
+  // scheduling decision, footprint accumulates.
+  void Continue(int t);
+  // Flags every inode starts with (default: the scheme's `init` lines).
+  void set_flags(const std::vector<uint64_t>& flags) { flags_ = flags; }
+  // When set, each Step() clears it and records the step's accesses.
+  void set_footprint(Footprint* fp) { footprint_ = fp; }
+
   // ---- read-only view for oracles and reports ----
   const World& world() const { return world_; }
   const Program& program() const { return program_; }
@@ -77,9 +124,11 @@ class Execution {
   uint64_t flags(int inode) const { return flags_[inode]; }
   const std::vector<uint64_t>& all_flags() const { return flags_; }
   bool frozen(int sb) const { return frozen_[sb] != 0; }
+  int freezing(int sb) const { return freezing_[sb]; }  // thread freezing it, or -1
   int64_t steps() const { return step_; }
   // Switches away from a thread that could have kept running.
   int64_t preemptions() const { return preemptions_; }
+  int last_thread() const { return last_thread_; }
   const std::vector<uint8_t>& schedule() const { return schedule_; }
   // The step at which each schedule_ decision was taken.
   const std::vector<int64_t>& decision_steps() const { return decision_steps_; }
@@ -100,12 +149,15 @@ class Execution {
 
  private:
   bool Runnable(int t) const;
-  void RunSlice(int t);
+  void RunSlice(int t, bool acquired = false);
   void StartOp(int t);
   void EndOp(int t, bool failed);
   void Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f);
   bool Release(int t, int inst, bool implicit);
   bool ThawStuckSupers();
+  void Touch(int inst, bool exclusive) {
+    if (footprint_) footprint_->Lock(inst, exclusive);
+  }
   void ThawSuper(int sb, bool implicit);
   bool EvalCond(const Frame& f, int cond) const;
   int Entity(const Frame& f, const Ref& ref) const;
@@ -132,6 +184,8 @@ class Execution {
   std::vector<uint8_t> schedule_;
   std::vector<int64_t> decision_steps_;
   std::vector<std::pair<int, int>> completed_;
+  Footprint* footprint_ = nullptr;
+  bool tsan_ = false;          // annotating for TSan (tsan build and limits_.tsan)
   std::vector<void*> fibers_;  // TSan fibers (tsan build only)
   // TSan mutexes, one per (lock instance, lockdep subclass): a subclass is
   // the kernel's statement that an order between instances of one class is

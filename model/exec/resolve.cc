@@ -39,14 +39,16 @@ int ResolveLock(const World& world_, const Frame& f, const LockRef& lr) {
 }
 
 bool EvalCond(const World& world_, const std::vector<uint64_t>& flags_, const std::vector<uint8_t>& frozen_,
-              const Frame& f, int cond) {
+              const Frame& f, int cond, Footprint* reads) {
   const Routine& r = world_.scheme().routines[f.routine];
   for (const CondAtom& a : r.conds[cond]) {
     bool ok = false;
     switch (a.kind) {
       case CondAtom::Kind::kHas:
       case CondAtom::Kind::kLacks: {
-        bool has = (flags_[RefInode(world_, f, a.ref)] >> a.bit) & 1;
+        int inode = RefInode(world_, f, a.ref);
+        if (reads) reads->inodes_read |= Footprint::Bit(inode);
+        bool has = (flags_[inode] >> a.bit) & 1;
         ok = has == (a.kind == CondAtom::Kind::kHas);
         break;
       }
@@ -56,12 +58,18 @@ bool EvalCond(const World& world_, const std::vector<uint64_t>& flags_, const st
         int sb = a.ref.sb < 0 ? world_.scheme().default_overlay : a.ref.sb;
         bool any = false;
         for (int e = 0; e < world_.root(); ++e)
-          if (world_.Parent(e) == parent && ((flags_[world_.Inode(sb, e)] >> a.bit) & 1)) any = true;
+          if (world_.Parent(e) == parent) {
+            if (reads) reads->inodes_read |= Footprint::Bit(world_.Inode(sb, e));
+            if ((flags_[world_.Inode(sb, e)] >> a.bit) & 1) any = true;
+          }
         ok = any == (a.kind == CondAtom::Kind::kAnyChildHas);
         break;
       }
-      case CondAtom::Kind::kFrozen: ok = frozen_[a.sb] != 0; break;
-      case CondAtom::Kind::kNotFrozen: ok = frozen_[a.sb] == 0; break;
+      case CondAtom::Kind::kFrozen:
+      case CondAtom::Kind::kNotFrozen:
+        if (reads) reads->supers_read |= Footprint::Bit(a.sb);
+        ok = (frozen_[a.sb] != 0) == (a.kind == CondAtom::Kind::kFrozen);
+        break;
       case CondAtom::Kind::kSame: ok = RefEntity(world_, f, a.ref) == RefEntity(world_, f, a.ref2); break;
       case CondAtom::Kind::kDiffer: ok = RefEntity(world_, f, a.ref) != RefEntity(world_, f, a.ref2); break;
     }

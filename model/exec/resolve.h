@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/exec/footprint.h"
 #include "model/scheme/scheme.h"
 #include "model/world/world.h"
 
@@ -21,8 +22,9 @@ struct Frame {
 int RefEntity(const World& world, const Frame& f, const Ref& ref);
 int RefInode(const World& world, const Frame& f, const Ref& ref);
 int ResolveLock(const World& world, const Frame& f, const LockRef& lr);
+// `reads`, when given, records the inodes and superblocks the condition read.
 bool EvalCond(const World& world, const std::vector<uint64_t>& flags, const std::vector<uint8_t>& frozen,
-              const Frame& f, int cond);
+              const Frame& f, int cond, Footprint* reads = nullptr);
 
 }  // namespace ovlfuzz
 

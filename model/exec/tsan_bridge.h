@@ -33,21 +33,26 @@ inline void MutexDestroy(void* m) { __tsan_mutex_destroy(m, __tsan_mutex_not_sta
 // detector checks for a cycle there, where lockdep does); the acquisition,
 // possibly slices later, is a back-to-back pre_lock/post_lock, which adds
 // TSan's lock-order edges from the locks held.
+// A null mutex (an execution not annotating, see RunLimits::tsan) is a no-op.
 inline unsigned ReadFlag(bool read) { return read ? __tsan_mutex_read_lock : 0u; }
 inline void Attempt(void* m, bool read) {
+  if (!m) return;
   __tsan_mutex_pre_lock(m, ReadFlag(read));
   __tsan_mutex_post_lock(m, ReadFlag(read) | __tsan_mutex_try_lock_failed, 0);
 }
 inline void Acquired(void* m, bool read) {
+  if (!m) return;
   __tsan_mutex_pre_lock(m, ReadFlag(read));
   __tsan_mutex_post_lock(m, ReadFlag(read), 0);
 }
 inline void TryLock(void* m, bool read, bool acquired) {
+  if (!m) return;
   unsigned flags = ReadFlag(read) | __tsan_mutex_try_lock;
   __tsan_mutex_pre_lock(m, flags);
   __tsan_mutex_post_lock(m, flags | (acquired ? 0u : __tsan_mutex_try_lock_failed), 0);
 }
 inline void Unlock(void* m, bool read) {
+  if (!m) return;
   __tsan_mutex_pre_unlock(m, ReadFlag(read));
   __tsan_mutex_post_unlock(m, ReadFlag(read));
 }

@@ -33,15 +33,18 @@ class BlockedObserver : public Oracle {
 
 }  // namespace
 
+bool InSerialReference(const World& world, const OpCall& call) {
+  const Scheme& s = world.scheme();
+  return !s.Contains(call.routine, Opc::kFreezeBegin) && !s.Contains(call.routine, Opc::kThaw);
+}
+
 Program SerialReference(const World& world, const Program& program,
                         const std::vector<std::pair<int, int>>& completion_order) {
   Program ref;
   ref.threads.emplace_back();
   for (const auto& [t, op] : completion_order) {
     const OpCall& call = program.threads[t][op];
-    const Scheme& s = world.scheme();
-    if (!s.Contains(call.routine, Opc::kFreezeBegin) && !s.Contains(call.routine, Opc::kThaw))
-      ref.threads[0].push_back(call);
+    if (InSerialReference(world, call)) ref.threads[0].push_back(call);
   }
   if (ref.threads[0].empty()) ref.threads.clear();
   return ref;

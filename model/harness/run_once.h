@@ -35,6 +35,10 @@ struct RunResult {
 RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
                   const RunLimits& limits = {}, const std::vector<Oracle*>& observers = {});
 
+// Whether an op takes part in the serial reference run: every op except the
+// ones that freeze or thaw (a reference without freezes has no failed trylock).
+bool InSerialReference(const World& world, const OpCall& call);
+
 // The ops of `program` in completion order as one thread, minus ops that
 // freeze or thaw: the serial reference run of the skipped-xattr oracle.
 Program SerialReference(const World& world, const Program& program,

@@ -1,7 +1,5 @@
 #include "model/oracle/lock_inversion.h"
 
-#include <iterator>
-
 #include "model/exec/execution.h"
 #include "model/oracle/signature.h"
 
@@ -15,23 +13,14 @@ void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
   if (e.kind != EventKind::kAttempt) return;
   const ThreadState& th = x.thread(e.thread);
   Site site{e.thread, e.op_index, e.routine, e.pc, e.step};
-  // lockdep's check_deadlock(): acquiring a class already held anywhere in
-  // the stack is "possible recursive locking" (non-recursive reads
-  // included); lockdep then adds no dependencies for this acquisition.
-  for (const HeldLock& h : th.held) {
-    if (h.cls != e.cls) continue;
-    Report({ChainLink{e.cls, h.cls, e.read, site}}, x);
+  if (const HeldLock* h = HeldOfClass(th.held, e.cls)) {
+    Report({ChainLink{e.cls, h->cls, e.read, site}}, x);  // lockdep adds no edges then
     return;
   }
-  // lockdep's check_prevs_add(): a dependency from the most recent held
-  // lock, and from every trylock above it; older locks are connected
-  // through the edges they created themselves.
-  for (auto it = th.held.rbegin(); it != th.held.rend(); ++it) {
-    const HeldLock& h = *it;
-    if (!h.trylock && it != th.held.rbegin() && !std::prev(it)->trylock) break;
+  ForEachDependencySource(th.held, [&](const HeldLock& h) {
     std::vector<ChainLink> cycle;
     if (graph_.AddEdge(ChainLink{e.cls, h.cls, e.read, site}, &cycle)) Report(std::move(cycle), x);
-  }
+  });
 }
 
 void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& x) {

@@ -11,10 +11,32 @@
 #ifndef OVLFUZZ_MODEL_ORACLE_LOCK_INVERSION_H_
 #define OVLFUZZ_MODEL_ORACLE_LOCK_INVERSION_H_
 
+#include <iterator>
+#include <vector>
+
 #include "model/oracle/lock_graph.h"
 #include "model/oracle/oracle.h"
 
 namespace ovlfuzz {
+
+// lockdep's check_deadlock(): the held lock of class `cls`, if any. An
+// acquisition of a class already held is "possible recursive locking".
+inline const HeldLock* HeldOfClass(const std::vector<HeldLock>& held, int cls) {
+  for (const HeldLock& h : held)
+    if (h.cls == cls) return &h;
+  return nullptr;
+}
+
+// lockdep's check_prevs_add(): the held locks a new acquisition adds a
+// dependency from: the most recent one and every trylock above it; older
+// locks are connected through the edges they created themselves.
+template <typename Fn>
+void ForEachDependencySource(const std::vector<HeldLock>& held, Fn&& fn) {
+  for (auto it = held.rbegin(); it != held.rend(); ++it) {
+    if (!it->trylock && it != held.rbegin() && !std::prev(it)->trylock) break;
+    fn(*it);
+  }
+}
 
 class LockInversionOracle : public FindingCollector {
  public:

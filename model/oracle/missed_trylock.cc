@@ -16,12 +16,10 @@ class MissedTrylockOracle : public FindingCollector {
   void OnEvent(const Event& e, const Execution& x) override {
     if (e.kind == EventKind::kOpBegin) last_failed_[e.thread].thread = -1;
     if (e.kind == EventKind::kTryFailed) last_failed_[e.thread] = {e.thread, e.op_index, e.routine, e.pc, e.step};
-    if (e.kind != EventKind::kModify && e.kind != EventKind::kXattr) return;
+    int need = UnprotectedModification(e, x);
+    if (need < 0) return;
     const World& w = x.world();
     int sb = w.InodeSb(e.inode);
-    int need = w.SbWriters(sb, 0);
-    for (const HeldLock& h : x.thread(e.thread).held)
-      if (h.inst == need) return;
     const Scheme& s = w.scheme();
     const Routine& r = s.routines[e.routine];
     std::string effect = e.kind == EventKind::kModify ? "modify" : (e.set ? "setxattr " : "removexattr ") + s.bits[e.bit];
@@ -45,6 +43,14 @@ class MissedTrylockOracle : public FindingCollector {
 };
 
 }  // namespace
+
+int UnprotectedModification(const Event& e, const Execution& x) {
+  if (e.kind != EventKind::kModify && e.kind != EventKind::kXattr) return -1;
+  int need = x.world().SbWriters(x.world().InodeSb(e.inode), 0);
+  for (const HeldLock& h : x.thread(e.thread).held)
+    if (h.inst == need) return -1;
+  return need;
+}
 
 std::unique_ptr<Oracle> MakeMissedTrylockOracle() { return std::make_unique<MissedTrylockOracle>(); }
 

@@ -1,0 +1,502 @@
+#include "model/verify/explorer.h"
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "model/harness/run_once.h"
+#include "model/oracle/lock_inversion.h"
+#include "model/oracle/oracle.h"
+#include "model/verify/program_compact.h"
+#include "model/verify/state_key.h"
+#include "model/verify/visited_set.h"
+
+namespace ovlfuzz {
+namespace {
+
+// Explorer-level state the footprint orders (see Footprint::pseudo).
+constexpr uint32_t kPseudoDeps = 1;        // the phase-2 dependency list
+constexpr uint32_t kPseudoCompletion = 2;  // the serial reference's op order
+
+// A phase-2 lock dependency: from -> to, made first by an op of `op`.
+struct Dep {
+  int16_t from, to, op;
+  bool operator==(const Dep& o) const { return from == o.from && to == o.to && op == o.op; }
+};
+
+// What the explorer tracks beside the executor state: history that decides
+// findings, kept as small values so it can be hashed and restored.
+struct Extras {
+  std::vector<Dep> deps;             // phase 2, in insertion order
+  std::vector<uint64_t> skips;       // (op routine, routine, pc) of skipped xattr blocks, sorted
+  std::vector<uint64_t> ref_flags;   // serial reference so far (schemes that can skip)
+
+  uint64_t Hash() const {
+    uint64_t h = 0x5eed;
+    for (const Dep& d : deps) h = MixWord(h, static_cast<uint64_t>(d.from) << 32 | d.to << 16 | d.op);
+    h = MixWord(h, 0xd1);
+    for (uint64_t s : skips) h = MixWord(h, s);
+    for (uint64_t f : ref_flags) h = MixWord(h, f);
+    return h;
+  }
+};
+
+struct Saved {
+  ExecState exec;
+  Extras extras;
+  std::vector<size_t> ops;  // program size per thread
+};
+
+// Threads that may sleep, each with the footprint of the step it sleeps on.
+struct Sleep {
+  uint8_t mask = 0;
+  Footprint fp[kMaxThreads];
+};
+
+class Explorer : public Oracle {
+ public:
+  Explorer(const World& world, const VerifyOptions& o, const VerifyProgress& progress)
+      : world_(world),
+        o_(o),
+        progress_(progress),
+        replay_(MakeReplayStrategy({})),
+        limits_(o.limits) {
+    limits_.tsan = false;
+    const Scheme& s = world.scheme();
+    for (size_t r = 0; r < s.routines.size(); ++r) {
+      const Routine& rt = s.routines[r];
+      if (!rt.is_op) continue;
+      if (!o.only_ops.empty() && std::find(o.only_ops.begin(), o.only_ops.end(), static_cast<int>(r)) == o.only_ops.end())
+        continue;
+      AddCalls(static_cast<int>(r), 0, OpCall{static_cast<int16_t>(r), {0, 0, 0}});
+      for (const Instr& in : rt.code)
+        if (in.op == Opc::kTrylock && in.fallback == Fallback::kSkip && !in.skipped_xattrs.empty()) can_skip_ = true;
+    }
+    // A skip may sit in a helper routine an op calls.
+    for (const Routine& rt : s.routines)
+      for (const Instr& in : rt.code)
+        if (in.op == Opc::kTrylock && in.fallback == Fallback::kSkip && !in.skipped_xattrs.empty()) can_skip_ = true;
+  }
+
+  VerifyResult Run() {
+    // Under symmetry every thread's first step mirrors thread 0's.
+    result_.stats.subtrees = (static_cast<int>(calls_.size()) + 1) * (o_.reduce ? 1 : o_.threads);
+    Search(1);
+    if (o_.reduce && !stop_ && (o_.all || result_.findings.empty()) && NeedPhase2()) {
+      result_.stats.subtrees_done = 0;
+      Search(2);
+    }
+    result_.stats.complete = !stop_;
+    return std::move(result_);
+  }
+
+  // ---- Oracle: the executor's events during exploration ----
+  void OnEvent(const Event& e, const Execution& x) override {
+    switch (e.kind) {
+      case EventKind::kAttempt: {
+        const ThreadState& th = x.thread(e.thread);
+        if (HeldOfClass(th.held, e.cls)) {
+          if (phase_ == 1) candidate_ = true;  // possible recursive locking
+          return;
+        }
+        int op = program_.threads[e.thread][e.op_index].routine;
+        ForEachDependencySource(th.held, [&](const HeldLock& h) {
+          if (phase_ == 1) {
+            union_.insert(static_cast<uint64_t>(h.cls) << 32 | static_cast<uint32_t>(e.cls));
+          } else if (scc_.count(static_cast<uint64_t>(h.cls) << 32 | static_cast<uint32_t>(e.cls))) {
+            AddDep(Dep{static_cast<int16_t>(h.cls), static_cast<int16_t>(e.cls), static_cast<int16_t>(op)});
+          }
+        });
+        break;
+      }
+      case EventKind::kModify:
+      case EventKind::kXattr:
+        if (phase_ == 1 && UnprotectedModification(e, x) >= 0) candidate_ = true;
+        break;
+      case EventKind::kBadUnlock:
+      case EventKind::kSchemeError:
+        if (phase_ == 1) candidate_ = true;
+        break;
+      case EventKind::kSkipped:
+        if (e.skipped && !e.skipped->empty()) {
+          uint64_t key = static_cast<uint64_t>(program_.threads[e.thread][e.op_index].routine) << 48 |
+                         static_cast<uint64_t>(e.routine) << 32 | static_cast<uint32_t>(e.pc);
+          auto it = std::lower_bound(extras_.skips.begin(), extras_.skips.end(), key);
+          if (it == extras_.skips.end() || *it != key) extras_.skips.insert(it, key);
+        }
+        break;
+      case EventKind::kOpEnd:
+        if (can_skip_) {
+          const OpCall& call = program_.threads[e.thread][e.op_index];
+          if (InSerialReference(world_, call)) ApplySerially(call);
+          fp_.pseudo |= kPseudoCompletion;
+        }
+        break;
+      case EventKind::kThawed:
+        if (e.implicit) thawed_ = true;
+        break;
+      default:
+        break;
+    }
+  }
+  void Collect(const Execution&, std::vector<Finding>*) override {}
+
+ private:
+  bool ArgAllowed(ParamType type, int v) const {
+    auto below = [](int v, int limit) { return limit < 0 || v < limit; };
+    switch (type) {
+      case ParamType::kFile: return below(v, o_.files);
+      case ParamType::kDir: return below(v, o_.dirs);
+      case ParamType::kPipe: return below(v, o_.pipes);
+      case ParamType::kNode:
+        return v < world_.files() ? below(v, o_.files) : below(v - world_.files(), o_.dirs);
+    }
+    return true;
+  }
+
+  void AddCalls(int routine, size_t param, OpCall call) {
+    const Routine& rt = world_.scheme().routines[routine];
+    if (param == rt.params.size()) {
+      calls_.push_back(call);
+      return;
+    }
+    for (int v = 0; v < world_.ArgDomain(rt.params[param]); ++v) {
+      if (!ArgAllowed(rt.params[param], v)) continue;
+      call.args[param] = static_cast<uint8_t>(v);
+      AddCalls(routine, param + 1, call);
+    }
+  }
+
+  void Search(int phase) {
+    phase_ = phase;
+    result_.stats.phase = phase;
+    visited_.Reset();
+    program_ = Program{};
+    program_.threads.assign(o_.threads, {});
+    extras_ = Extras{};
+    Execution x(world_, program_, *replay_, {this}, limits_);
+    if (can_skip_) extras_.ref_flags = x.all_flags();
+    for (int t = 0; t < o_.threads; ++t) x.set_open(t, true);
+    x.set_footprint(&fp_);
+    x_ = &x;
+    depth_ = 0;
+    Explore(Sleep{});
+    x_ = nullptr;
+  }
+
+  // Saved states are reused by search depth, so backtracking allocates
+  // nothing once the deepest path has been seen.
+  class PooledSave {
+   public:
+    explicit PooledSave(Explorer* e) : e_(e) {
+      if (e->pool_top_ == e->pool_.size()) e->pool_.push_back(std::make_unique<Saved>());
+      s_ = e->pool_[e->pool_top_++].get();
+    }
+    ~PooledSave() { --e_->pool_top_; }
+    Saved* get() { return s_; }
+    Saved& operator*() { return *s_; }
+
+   private:
+    Explorer* e_;
+    Saved* s_;
+  };
+
+  void SaveAll(Saved* s) const {
+    x_->Save(&s->exec);
+    s->extras = extras_;
+    s->ops.resize(program_.threads.size());
+    for (size_t t = 0; t < program_.threads.size(); ++t) s->ops[t] = program_.threads[t].size();
+  }
+  void RestoreAll(const Saved& s) {
+    x_->Restore(s.exec);
+    extras_ = s.extras;
+    for (size_t t = 0; t < program_.threads.size(); ++t) program_.threads[t].resize(s.ops[t]);
+  }
+
+  bool Poll() {
+    if (stop_) return true;
+    if ((++poll_ & 4095) == 0) {
+      if (o_.should_stop && o_.should_stop()) {
+        stop_ = true;
+        return true;
+      }
+      if (progress_ && (poll_ & 65535) == 0) progress_(result_.stats);
+    }
+    return false;
+  }
+
+  // One node of the search: the state in x_, entered with sleep set `sleep`.
+  void Explore(Sleep sleep) {
+    if (Poll()) return;
+    std::vector<int> runnable;
+    thawed_ = false;
+    bool any = x_->NextRunnable(&runnable);
+    if (thawed_) sleep.mask = 0;  // the environment's thaw wakes everybody
+    if (!any) {
+      ++result_.stats.schedules;
+      if (!o_.reduce) Replay();
+      else if (!x_->all_done() || (can_skip_ && !extras_.skips.empty() && ReferenceDiffers())) {
+        if (phase_ == 1) Replay();
+      }
+      return;
+    }
+    if (x_->steps() >= limits_.max_steps) {
+      ++result_.stats.schedules;
+      if (phase_ == 1) Replay();  // a hang
+      return;
+    }
+    uint8_t todo = 0;
+    for (int t : runnable) todo |= 1u << t;
+    if (o_.reduce) {
+      const bool bounded = o_.preemptions >= 0;
+      StateKey key = MakeStateKey(*x_, /*symmetric=*/true, bounded, extras_.Hash());
+      bool inserted;
+      uint64_t* slot = visited_.Find(key.hash, &inserted);
+      if (bounded) {
+        uint8_t used = static_cast<uint8_t>(std::min<int64_t>(x_->preemptions(), 254)) + 1;
+        if (!inserted && VisitedSet::Get(slot) <= used) return Revisit();
+        VisitedSet::Set(slot, used);
+        if (inserted) ++result_.stats.states;
+      } else {
+        // Stored masks are over sorted positions. Threads tied with another
+        // are symmetric, so a stored mask counts them unexplored if any
+        // slept and the current one counts them asleep only if all do.
+        uint8_t cur = ToSorted(sleep.mask, key, /*all_of_tied=*/true);
+        uint8_t cur_any = ToSorted(sleep.mask, key, /*all_of_tied=*/false);
+        if (inserted) {
+          ++result_.stats.states;
+          VisitedSet::Set(slot, cur_any);
+          todo &= static_cast<uint8_t>(~sleep.mask);
+        } else {
+          uint8_t stored = VisitedSet::Get(slot);
+          if ((stored & ~cur) == 0) return Revisit();
+          VisitedSet::Set(slot, stored & cur_any);
+          // Only what slept then and is awake now.
+          uint8_t redo = 0;
+          for (int i = 0; i < x_->threads(); ++i)
+            if ((stored >> i) & 1 && !((cur >> i) & 1)) redo |= 1u << key.order[i];
+          todo &= redo & static_cast<uint8_t>(~sleep.mask);
+        }
+      }
+    }
+    PooledSave saved(this);
+    SaveAll(saved.get());
+    // The thread that ran last goes first: schedules with few preemptions,
+    // where most bugs are (CHESS), come early in the depth-first order.
+    std::vector<int> order = runnable;
+    auto last = std::find(order.begin(), order.end(), x_->last_thread());
+    if (last != order.end()) std::rotate(order.begin(), last, last + 1);
+    for (int t : order) {
+      if (!((todo >> t) & 1) || (o_.reduce && ((sleep.mask >> t) & 1))) continue;
+      if (o_.preemptions >= 0 && runnable.size() > 1 && t != x_->last_thread() &&
+          std::find(runnable.begin(), runnable.end(), x_->last_thread()) != runnable.end() &&
+          x_->preemptions() >= o_.preemptions)
+        continue;
+      Footprint all;
+      x_->Step(t, runnable);
+      ++result_.stats.transitions;
+      ++depth_;
+      AfterStep(t, sleep, &all, 0);
+      --depth_;
+      RestoreAll(*saved);
+      if (stop_) return;
+      if (o_.reduce && o_.preemptions < 0) {
+        sleep.mask |= 1u << t;
+        sleep.fp[t] = std::move(all);
+      }
+    }
+  }
+
+  void Revisit() {
+    ++result_.stats.revisits;
+    ++result_.stats.schedules;
+  }
+
+  static uint8_t ToSorted(uint8_t mask, const StateKey& key, bool all_of_tied) {
+    uint8_t out = 0;
+    for (int t = 0; t < kMaxThreads; ++t) {
+      if (!((mask >> t) & 1)) continue;
+      if ((key.tied >> t) & 1 && all_of_tied) {
+        if ((mask & key.tied) != key.tied) continue;
+      }
+      out |= 1u << key.rank[t];
+    }
+    if (!all_of_tied && (mask & key.tied))
+      for (int t = 0; t < kMaxThreads; ++t)
+        if ((key.tied >> t) & 1) out |= 1u << key.rank[t];
+    return out;
+  }
+
+  // Thread `t` has run its step; if it parked at an op boundary, branch over
+  // its next op (or stopping), else descend into the new state.
+  void AfterStep(int t, const Sleep& parent, Footprint* all, int choice_level) {
+    if (x_->thread(t).parked) {
+      const bool may_add = static_cast<int>(program_.threads[t].size()) < o_.ops;
+      const int variants = may_add ? static_cast<int>(calls_.size()) + 1 : 1;
+      PooledSave here(this);
+      SaveAll(here.get());
+      Footprint fp = fp_;
+      bool candidate = candidate_;
+      for (int v = 0; v < variants && !stop_; ++v) {
+        if (depth_ == 1 && choice_level == 0 && o_.jobs > 1 && v % o_.jobs != o_.job) continue;
+        if (v > 0) RestoreAll(*here);
+        fp_ = fp;
+        candidate_ = candidate;
+        if (v + 1 == variants) x_->set_open(t, false);  // the last variant: stop here
+        else program_.threads[t].push_back(calls_[v]);
+        x_->Continue(t);
+        AfterStep(t, parent, all, choice_level + 1);
+        if (depth_ == 1 && choice_level == 0 && (t == 0 || !o_.reduce)) ++result_.stats.subtrees_done;
+      }
+      return;
+    }
+    all->Merge(fp_);
+    if (candidate_) {
+      candidate_ = false;
+      if (o_.reduce) Replay();
+      if (stop_) return;
+    }
+    Sleep child;
+    for (int u = 0; u < kMaxThreads; ++u) {
+      if (!((parent.mask >> u) & 1) || parent.fp[u].ConflictsWith(fp_)) continue;
+      child.mask |= 1u << u;
+      child.fp[u] = parent.fp[u];
+    }
+    Explore(std::move(child));
+  }
+
+  void AddDep(const Dep& d) {
+    for (const Dep& e : extras_.deps)
+      if (e.from == d.from && e.to == d.to) return;  // lockdep keeps the first
+    // Does d.to already reach d.from? Then d closes a cycle.
+    std::vector<int16_t> stack{d.to}, seen{d.to};
+    bool closes = d.to == d.from;
+    while (!stack.empty() && !closes) {
+      int16_t v = stack.back();
+      stack.pop_back();
+      for (const Dep& e : extras_.deps) {
+        if (e.from != v || std::find(seen.begin(), seen.end(), e.to) != seen.end()) continue;
+        if (e.to == d.from) closes = true;
+        seen.push_back(e.to);
+        stack.push_back(e.to);
+      }
+    }
+    extras_.deps.push_back(d);
+    fp_.pseudo |= kPseudoDeps;
+    if (closes) candidate_ = true;
+  }
+
+  // Phase 2 is needed when the union of all dependencies has a cycle; it
+  // then tracks the edges inside strongly connected components only (any
+  // cycle lies within one).
+  bool NeedPhase2() {
+    std::unordered_map<int, std::vector<int>> succ;
+    std::vector<int> nodes;
+    for (uint64_t e : union_) {
+      int a = static_cast<int>(e >> 32), b = static_cast<int>(e & 0xffffffff);
+      succ[a].push_back(b);
+      nodes.push_back(a);
+      nodes.push_back(b);
+    }
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    // Reachability closure on the few classes involved.
+    std::unordered_map<int, std::unordered_set<int>> reach;
+    for (int n : nodes) {
+      std::vector<int> stack{n};
+      auto& r = reach[n];
+      while (!stack.empty()) {
+        int v = stack.back();
+        stack.pop_back();
+        for (int m : succ[v])
+          if (r.insert(m).second) stack.push_back(m);
+      }
+    }
+    for (uint64_t e : union_) {
+      int a = static_cast<int>(e >> 32), b = static_cast<int>(e & 0xffffffff);
+      if (reach[b].count(a)) scc_.insert(e);
+    }
+    return !scc_.empty();
+  }
+
+  void ApplySerially(const OpCall& call) {
+    uint64_t key = MixWord(MixWord(0xa5, static_cast<uint64_t>(call.routine) << 24 | call.args[0] << 16 |
+                                             call.args[1] << 8 | call.args[2]),
+                           0);
+    for (uint64_t f : extras_.ref_flags) key = MixWord(key, f);
+    auto it = serial_memo_.find(key);
+    if (it == serial_memo_.end()) {
+      Program one;
+      one.threads.push_back({call});
+      auto none = MakeReplayStrategy({});
+      Execution rx(world_, one, *none, {}, limits_);
+      rx.set_flags(extras_.ref_flags);
+      rx.Run();
+      it = serial_memo_.emplace(key, rx.all_flags()).first;
+    }
+    extras_.ref_flags = it->second;
+  }
+
+  bool ReferenceDiffers() const {
+    const Scheme& s = world_.scheme();
+    for (int inode = 0; inode < world_.inodes(); ++inode)
+      if (!s.supers[world_.InodeSb(inode)].overlay && x_->flags(inode) != extras_.ref_flags[inode]) return true;
+    return false;
+  }
+
+  // Runs the current path (or, mid-run, its prefix and a default rest)
+  // with the real oracles; keeps each new signature.
+  void Replay() {
+    ++result_.stats.replays;
+    auto strategy = MakeReplayStrategy(x_->schedule());
+    RunResult r = RunOnce(world_, program_, *strategy, o_.limits);
+    for (Finding& f : r.findings) {
+      if (!signatures_.insert(f.signature).second) continue;
+      VerifyFinding vf;
+      vf.finding = std::move(f);
+      vf.program = program_;
+      vf.schedule = r.schedule;
+      vf.steps = r.steps;
+      result_.findings.push_back(std::move(vf));
+      if (!o_.all) stop_ = true;
+    }
+  }
+
+  const World& world_;
+  const VerifyOptions& o_;
+  const VerifyProgress& progress_;
+  std::unique_ptr<Strategy> replay_;
+  RunLimits limits_;
+  std::vector<OpCall> calls_;
+  bool can_skip_ = false;
+
+  Execution* x_ = nullptr;
+  Program program_;
+  Extras extras_;
+  Footprint fp_;
+  bool candidate_ = false;
+  bool thawed_ = false;
+  int phase_ = 1;
+  int depth_ = 0;
+  bool stop_ = false;
+  uint64_t poll_ = 0;
+  VisitedSet visited_;
+  std::vector<std::unique_ptr<Saved>> pool_;
+  size_t pool_top_ = 0;
+  std::unordered_set<uint64_t> union_, scc_;
+  std::unordered_map<uint64_t, std::vector<uint64_t>> serial_memo_;
+  std::unordered_set<std::string> signatures_;
+  VerifyResult result_;
+};
+
+}  // namespace
+
+VerifyResult Verify(const World& world, const VerifyOptions& options, const VerifyProgress& progress) {
+  Explorer e(world, options, progress);
+  VerifyResult r = e.Run();
+  for (VerifyFinding& f : r.findings) CompactFinding(world, options.limits, &f);
+  return r;
+}
+
+}  // namespace ovlfuzz

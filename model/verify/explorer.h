@@ -1,0 +1,109 @@
+// Explorer: bounded exhaustive verification of a scheme (`ovlfuzz verify`).
+//
+// Explores every program of up to T threads x K ops and, for each, every
+// schedule, as one state space in which a thread chooses its next op when it
+// reaches an op boundary (SPIN's processes choosing nondeterministically).
+// The search is a depth-first walk over the executor's single steps
+// (Execution::Step), saving and restoring the model state to backtrack, with
+//  - state hashing: a visited set of 64-bit hashes of the canonical state
+//    (hash compaction, as SPIN's -DHC: a collision could hide a state; with
+//    2^64 values and <2^32 states the odds are below 2^-32);
+//  - thread symmetry: threads are interchangeable, so the hash is taken over
+//    threads sorted by their local state, with thread ids in lock words
+//    renamed accordingly;
+//  - sleep sets (Godefroid): after exploring thread t from a state, t sleeps
+//    in the siblings' subtrees until a step that conflicts with t's step
+//    (model/exec/footprint.h) wakes it; states remember the sleep set they
+//    were explored with and are re-entered only for transitions that slept
+//    then and are awake now;
+//  - persistent sets for op choices: choosing the next op is local to its
+//    thread, so it happens inside the step that reaches the boundary and
+//    never interleaves with other threads.
+// Sleep sets are turned off under a preemption bound (the two do not
+// compose soundly), where the state key includes the last thread and the
+// visited set keeps the fewest preemptions a state was reached with.
+//
+// Findings: a step or state that may show one (recursive locking, an
+// unprotected modification, a bad unlock, a stuck state, a quiescent state
+// after a skipped xattr update, a closed lock cycle) is replayed through
+// RunOnce with the real oracles, so verify reports exactly what `fuzz` and
+// `replay` would. Lock cycles are history, not state: phase 1 collects the
+// union of lock-order edges over the whole space; only if that union has a
+// cycle does phase 2 search again with the edges inside its strongly
+// connected components (in insertion order, with the op that made each)
+// as part of the state, which is exact for lockdep's per-run graph.
+//
+// `reduce = false` is the naive baseline: a plain tree walk over every
+// choice and schedule, replaying each complete schedule with the oracles.
+#ifndef OVLFUZZ_MODEL_VERIFY_EXPLORER_H_
+#define OVLFUZZ_MODEL_VERIFY_EXPLORER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/exec/execution.h"
+#include "model/oracle/finding.h"
+#include "model/program/program.h"
+#include "model/world/world.h"
+
+namespace ovlfuzz {
+
+struct VerifyOptions {
+  int threads = 2;
+  int ops = 2;           // per thread, at most
+  int preemptions = -1;  // -1: unbounded
+  std::vector<int> only_ops;  // routine ids; empty: every op of the scheme
+  // Arguments use only the first N files / dirs / pipes of the scheme's
+  // world (-1: all). The others stay in the world, untouched, so a
+  // reproducer replays on the scheme as it is.
+  int files = -1;
+  int dirs = -1;
+  int pipes = -1;
+  bool reduce = true;    // false: naive enumeration (the baseline)
+  bool all = false;      // keep going after the first finding
+  // This process takes the top-level subtrees i with i % jobs == job.
+  int job = 0;
+  int jobs = 1;
+  RunLimits limits;
+  // Polled every few thousand steps: true stops the search (incomplete).
+  std::function<bool()> should_stop;
+};
+
+struct VerifyStats {
+  int64_t states = 0;       // distinct (canonical) states entered
+  int64_t transitions = 0;  // steps executed
+  int64_t schedules = 0;    // maximal paths: ended, stuck, or cut at a visited state
+  int64_t revisits = 0;     // states cut because already explored
+  int64_t replays = 0;      // RunOnce replays of candidate steps
+  int subtrees = 0;         // top-level subtrees (this job's)
+  int subtrees_done = 0;
+  int phase = 1;            // 2 when lock-order edges had to be tracked
+  bool complete = false;    // the whole bounded space was explored
+};
+
+struct VerifyFinding {
+  Finding finding;
+  Program program;
+  std::vector<uint8_t> schedule;
+  int64_t steps = 0;
+};
+
+struct VerifyResult {
+  VerifyStats stats;
+  std::vector<VerifyFinding> findings;  // one per signature, in discovery order
+};
+
+using VerifyProgress = std::function<void(const VerifyStats&)>;
+
+VerifyResult Verify(const World& world, const VerifyOptions& options, const VerifyProgress& progress = {});
+
+// The shortest schedule (fewest steps) of `program` that shows `signature`,
+// by breadth-first search; false when none within `max_states` states.
+bool ShortestSchedule(const World& world, const Program& program, const std::string& signature,
+                      const RunLimits& limits, int64_t max_states, VerifyFinding* out);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_VERIFY_EXPLORER_H_

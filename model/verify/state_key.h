@@ -1,0 +1,41 @@
+// StateKey: the 64-bit hash of an executor state the explorer keeps in its
+// visited set, optionally canonical under thread permutation.
+//
+// Only what determines the future is hashed: thread status, op position,
+// call frames, held locks (in order; their sites are history), what a
+// blocked thread waits for, lock words, inode flags and freeze state, plus
+// the explorer's own words (`extra`). Under symmetry the threads are sorted
+// by the hash of their local state and every thread id inside lock words
+// and freeze state is renamed to its sorted position, so states that differ
+// only by a permutation of threads get one key.
+#ifndef OVLFUZZ_MODEL_VERIFY_STATE_KEY_H_
+#define OVLFUZZ_MODEL_VERIFY_STATE_KEY_H_
+
+#include <cstdint>
+
+#include "model/exec/execution.h"
+
+namespace ovlfuzz {
+
+inline uint64_t MixWord(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
+}
+
+struct StateKey {
+  uint64_t hash = 0;
+  int order[kMaxThreads] = {0, 1, 2, 3};  // sorted position -> thread
+  int rank[kMaxThreads] = {0, 1, 2, 3};   // thread -> sorted position
+  // Threads whose local state ties with another's: symmetric, so a mask
+  // over them can only be mapped conservatively (see Explorer).
+  uint8_t tied = 0;
+};
+
+// `with_last` adds the last thread that ran (preemption bounding);
+// `with_locks` the lock words, which are redundant (for tests).
+StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64_t extra, bool with_locks = false);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_VERIFY_STATE_KEY_H_

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     if (cmd == "minimize") return CmdMinimize(args);
     if (cmd == "triage") return CmdTriage(args);
     if (cmd == "verify") return CmdVerify(args);
+    if (cmd == "diff") return CmdDiff(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);
     std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";

@@ -70,11 +70,15 @@ bool Execution::Runnable(int t) const {
   return CanAcquire(locks_[th.want_inst], th.want_read);
 }
 
-void Execution::Run() {
+int64_t StepsHint(const World& world, const Program& program) {
   int64_t hint = 0;
-  for (const auto& ops : program_.threads)
-    for (const OpCall& c : ops) hint += scheme_.routines[c.routine].max_acquisitions;
-  strategy_.Begin(threads(), hint);
+  for (const auto& ops : program.threads)
+    for (const OpCall& c : ops) hint += world.scheme().routines[c.routine].max_acquisitions;
+  return hint;
+}
+
+void Execution::Run() {
+  strategy_.Begin(threads(), StepsHint(world_, program_));
   std::vector<int> runnable;
   while (NextRunnable(&runnable)) {
     if (step_ >= limits_.max_steps) {

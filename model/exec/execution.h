@@ -82,6 +82,10 @@ struct ExecState {
   size_t completed_len = 0;
 };
 
+// PCT's k for a program: an upper bound on its scheduling steps (the sum of
+// the ops' maximal acquisition counts), handed to Strategy::Begin().
+int64_t StepsHint(const World& world, const Program& program);
+
 class Execution {
  public:
   Execution(const World& world, const Program& program, Strategy& strategy,

@@ -47,3 +47,34 @@ void Sanitize(const World& world, Program* program) {
 }
 
 }  // namespace ovlfuzz
+
+namespace ovlfuzz {
+
+int TranslateProgram(const World& from, const World& to, const Program& in, Program* out) {
+  const Scheme& a = from.scheme();
+  const Scheme& b = to.scheme();
+  int dropped = 0;
+  out->threads.clear();
+  for (const auto& thread : in.threads) {
+    std::vector<OpCall> ops;
+    for (const OpCall& c : thread) {
+      const Routine& r = a.routines[c.routine];
+      int found = -1;
+      for (size_t i = 0; i < b.routines.size() && found < 0; ++i)
+        if (b.routines[i].is_op && b.routines[i].name == r.name && b.routines[i].params == r.params)
+          found = static_cast<int>(i);
+      if (found < 0) {
+        ++dropped;
+        continue;
+      }
+      OpCall t = c;
+      t.routine = static_cast<int16_t>(found);
+      ops.push_back(t);
+    }
+    if (!ops.empty()) out->threads.push_back(std::move(ops));
+  }
+  Sanitize(to, out);
+  return dropped;
+}
+
+}  // namespace ovlfuzz

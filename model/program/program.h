@@ -33,6 +33,11 @@ struct Program {
 // "splice_to_ovl p0 f1": the op's name and its arguments in program text.
 std::string FormatOpCall(const World& world, const OpCall& call);
 
+// The same program for another scheme's world, op by op name: ops the other
+// scheme lacks (or declares with other parameter types) are dropped, and
+// arguments out of its domain clamped. Returns the number of ops dropped.
+int TranslateProgram(const World& from, const World& to, const Program& in, Program* out);
+
 // Clamps every argument into its domain and drops ops that are not ops of
 // this scheme; used after mutation so programs stay valid by construction.
 void Sanitize(const World& world, Program* program);

@@ -4,6 +4,14 @@
 // at the i-th change point the running thread's priority drops to i (below
 // every initial priority). The highest-priority runnable thread always runs.
 // A bug of depth d is then hit with probability >= 1/(n * k^(d-1)).
+//
+// Steps are counted as the paper counts them, but only where a choice
+// exists: Pick() is called when at least two threads can run, and a change
+// point is placed on the j-th such call. A change point on a step with one
+// runnable thread would demote a thread without affecting the schedule
+// (and, if it were applied later instead, demote the wrong one), so the
+// bound holds with k = the number of decisions, at most steps_hint.
+// tests/sched/pct_bound_test.cc measures the hit rate against the bound.
 #include <algorithm>
 
 #include "model/core/rng.h"
@@ -23,17 +31,19 @@ class PctStrategy : public Strategy {
     for (int i = threads - 1; i > 0; --i) std::swap(order[i], order[rng_.Below(i + 1)]);
     for (int i = 0; i < threads; ++i) priority_[order[i]] = depth_ + i;
     change_points_.clear();
+    decisions_ = 0;
     int64_t k = std::max<int64_t>(steps_hint, 1);
     for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + static_cast<int64_t>(rng_.Below(k)));
   }
 
-  int Pick(const std::vector<int>& runnable, int64_t step) override {
+  int Pick(const std::vector<int>& runnable, int64_t) override {
+    const int64_t decision = ++decisions_;
     int best = runnable[0];
     for (int t : runnable)
       if (priority_[t] > priority_[best]) best = t;
     // A change point at this step demotes the thread that would run now.
     for (size_t i = 0; i < change_points_.size(); ++i) {
-      if (change_points_[i] == step) {
+      if (change_points_[i] == decision) {
         priority_[best] = static_cast<int>(i) + 1;
         best = runnable[0];
         for (int t : runnable)
@@ -48,6 +58,7 @@ class PctStrategy : public Strategy {
   int depth_;
   std::vector<int> priority_;
   std::vector<int64_t> change_points_;
+  int64_t decisions_ = 0;
 };
 
 }  // namespace

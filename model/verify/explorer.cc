@@ -70,10 +70,9 @@ class Explorer : public Oracle {
       if (!o.only_ops.empty() && std::find(o.only_ops.begin(), o.only_ops.end(), static_cast<int>(r)) == o.only_ops.end())
         continue;
       AddCalls(static_cast<int>(r), 0, OpCall{static_cast<int16_t>(r), {0, 0, 0}});
-      for (const Instr& in : rt.code)
-        if (in.op == Opc::kTrylock && in.fallback == Fallback::kSkip && !in.skipped_xattrs.empty()) can_skip_ = true;
     }
-    // A skip may sit in a helper routine an op calls.
+    // Whether any failed trylock can skip an xattr update (possibly in a
+    // helper routine): only then is the serial reference tracked.
     for (const Routine& rt : s.routines)
       for (const Instr& in : rt.code)
         if (in.op == Opc::kTrylock && in.fallback == Fallback::kSkip && !in.skipped_xattrs.empty()) can_skip_ = true;
@@ -81,7 +80,8 @@ class Explorer : public Oracle {
 
   VerifyResult Run() {
     // Under symmetry every thread's first step mirrors thread 0's.
-    result_.stats.subtrees = (static_cast<int>(calls_.size()) + 1) * (o_.reduce ? 1 : o_.threads);
+    result_.stats.subtrees =
+        o_.fixed_program ? 1 : (static_cast<int>(calls_.size()) + 1) * (o_.reduce ? 1 : o_.threads);
     Search(1);
     if (o_.reduce && !stop_ && (o_.all || result_.findings.empty()) && NeedPhase2()) {
       result_.stats.subtrees_done = 0;
@@ -173,11 +173,12 @@ class Explorer : public Oracle {
     result_.stats.phase = phase;
     visited_.Reset();
     program_ = Program{};
-    program_.threads.assign(o_.threads, {});
+    if (o_.fixed_program) program_ = *o_.fixed_program;
+    else program_.threads.assign(o_.threads, {});
     extras_ = Extras{};
     Execution x(world_, program_, *replay_, {this}, limits_);
     if (can_skip_) extras_.ref_flags = x.all_flags();
-    for (int t = 0; t < o_.threads; ++t) x.set_open(t, true);
+    for (int t = 0; t < x.threads() && !o_.fixed_program; ++t) x.set_open(t, true);
     x.set_footprint(&fp_);
     x_ = &x;
     depth_ = 0;
@@ -250,7 +251,8 @@ class Explorer : public Oracle {
     for (int t : runnable) todo |= 1u << t;
     if (o_.reduce) {
       const bool bounded = o_.preemptions >= 0;
-      StateKey key = MakeStateKey(*x_, /*symmetric=*/true, bounded, extras_.Hash());
+      // Threads of a fixed program differ, so they are not interchangeable.
+      StateKey key = MakeStateKey(*x_, /*symmetric=*/!o_.fixed_program, bounded, extras_.Hash());
       bool inserted;
       uint64_t* slot = visited_.Find(key.hash, &inserted);
       if (bounded) {

@@ -62,6 +62,9 @@ struct VerifyOptions {
   int dirs = -1;
   int pipes = -1;
   bool reduce = true;    // false: naive enumeration (the baseline)
+  // When set, every schedule of exactly this program (threads and ops
+  // fixed, no op choices); threads/ops/only_ops are then ignored.
+  const Program* fixed_program = nullptr;
   bool all = false;      // keep going after the first finding
   // This process takes the top-level subtrees i with i % jobs == job.
   int job = 0;

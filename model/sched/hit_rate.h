@@ -1,0 +1,37 @@
+// Hit rate: how often one run of a fixed program under a randomized
+// strategy shows a given bug, next to PCT's guarantee. `ovlfuzz hitrate`,
+// ci/bench-verify and the PCT bound test measure with it; seeds 1..runs
+// make every measurement reproducible.
+#ifndef OVLFUZZ_MODEL_SCHED_HIT_RATE_H_
+#define OVLFUZZ_MODEL_SCHED_HIT_RATE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "model/exec/execution.h"
+#include "model/program/program.h"
+#include "model/sched/strategy.h"
+#include "model/world/world.h"
+
+namespace ovlfuzz {
+
+struct HitRate {
+  int64_t runs = 0;
+  int64_t hits = 0;
+  int threads = 0;      // PCT's n
+  int64_t steps = 0;    // PCT's k (StepsHint)
+  double rate() const { return runs ? static_cast<double>(hits) / runs : 0; }
+};
+
+// Runs `program` `runs` times, seed i for run i (1-based), counting runs
+// with a finding whose bug (Finding::bug) is `bug`.
+HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind kind, int pct_depth,
+                       const std::string& bug, int64_t runs, const RunLimits& limits = {});
+
+// Burckhardt et al.: a bug of depth d is hit with probability at least
+// 1 / (n * k^(d-1)) per run of PCT with depth >= d.
+double PctBound(int threads, int64_t steps, int depth);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_SCHED_HIT_RATE_H_

@@ -177,7 +177,8 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
           RunResult r = RunOnce(world, repro.program, *replay, o.limits);
           for (Finding& g : r.findings) {
             if (g.signature != sig) continue;
-            run.result.findings.push_back({std::move(g), repro.program, repro.schedule, r.steps});
+            int64_t at = FindingStep(g, r.steps);
+            run.result.findings.push_back({std::move(g), repro.program, repro.schedule, at});
             break;
           }
         }

@@ -126,7 +126,8 @@ void Execution::Save(ExecState* s) const {
   s->step = step_;
   s->preemptions = preemptions_;
   s->last_thread = last_thread_;
-  s->schedule_len = schedule_.size();
+  s->schedule = schedule_;
+  s->decision_steps = decision_steps_;
   s->completed_len = completed_.size();
 }
 
@@ -139,8 +140,8 @@ void Execution::Restore(const ExecState& s) {
   step_ = s.step;
   preemptions_ = s.preemptions;
   last_thread_ = s.last_thread;
-  schedule_.resize(s.schedule_len);
-  decision_steps_.resize(s.schedule_len);
+  schedule_ = s.schedule;
+  decision_steps_ = s.decision_steps;
   completed_.resize(s.completed_len);
 }
 

@@ -67,8 +67,9 @@ struct RunLimits {
 };
 
 // The mutable state of a run as a value: what the explorer (model/verify)
-// saves before a step and restores to backtrack. History (schedule,
-// completion order) is kept by length and truncated on restore.
+// saves before a step and restores, to backtrack or to jump between
+// branches. The schedule so far is part of it; the completion order is kept
+// by length only (restores of it must go back to an ancestor).
 struct ExecState {
   std::vector<ThreadState> threads;
   std::vector<LockState> locks;
@@ -78,7 +79,8 @@ struct ExecState {
   int64_t step = 0;
   int64_t preemptions = 0;
   int last_thread = -1;
-  size_t schedule_len = 0;
+  std::vector<uint8_t> schedule;
+  std::vector<int64_t> decision_steps;
   size_t completed_len = 0;
 };
 

@@ -18,7 +18,7 @@ using SideBugs = std::map<std::string, Seen>;
 
 void Record(const Finding& f, const Program& program, const RunResult& r, SideBugs* bugs) {
   Seen& s = (*bugs)[f.bug];
-  if (s.signatures.empty()) s.first = {f, program, r.schedule, r.steps};
+  if (s.signatures.empty()) s.first = {f, program, r.schedule, FindingStep(f, r.steps)};
   if (std::find(s.signatures.begin(), s.signatures.end(), f.signature) == s.signatures.end())
     s.signatures.push_back(f.signature);
 }
@@ -71,7 +71,7 @@ VerifyFinding Minimized(const World& w, const VerifyFinding& f, const DiffOption
   mo.limits = o.limits;
   MinimizeResult m = Minimize(w, repro, rr, f.finding.signature, mo);
   for (const Finding& g : m.result.findings)
-    if (g.signature == f.finding.signature) return {g, m.repro.program, m.repro.schedule, m.result.steps};
+    if (g.signature == f.finding.signature) return {g, m.repro.program, m.repro.schedule, FindingStep(g, m.result.steps)};
   return f;
 }
 

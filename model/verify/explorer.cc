@@ -459,7 +459,7 @@ class Explorer : public Oracle {
       vf.finding = std::move(f);
       vf.program = program_;
       vf.schedule = r.schedule;
-      vf.steps = r.steps;
+      vf.steps = FindingStep(vf.finding, r.steps);
       result_.findings.push_back(std::move(vf));
       if (!o_.all) stop_ = true;
     }

@@ -90,8 +90,12 @@ struct VerifyFinding {
   Finding finding;
   Program program;
   std::vector<uint8_t> schedule;
-  int64_t steps = 0;
+  int64_t steps = 0;  // the step at which the finding shows
 };
+
+// The step at which a finding of run `r` shows (the run's end for findings
+// without a site, such as a skipped xattr update seen at quiescence).
+inline int64_t FindingStep(const Finding& f, int64_t run_steps) { return f.site.step > 0 ? f.site.step : run_steps; }
 
 struct VerifyResult {
   VerifyStats stats;

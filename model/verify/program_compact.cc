@@ -57,10 +57,10 @@ void CompactFinding(const World& world, const RunLimits& limits, VerifyFinding* 
   RunResult r = RunOnce(world, compact, follow, limits);
   for (Finding& g : r.findings) {
     if (g.signature != f->finding.signature) continue;
+    f->steps = FindingStep(g, r.steps);
     f->finding = std::move(g);
     f->program = std::move(compact);
     f->schedule = r.schedule;
-    f->steps = r.steps;
     return;
   }
 }

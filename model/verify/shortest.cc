@@ -39,7 +39,7 @@ bool ShortestSchedule(const World& world, const Program& program, const std::str
         out->finding = std::move(f);
         out->program = program;
         out->schedule = r.schedule;
-        out->steps = r.steps;
+        out->steps = x.steps();  // where the finding shows, not where the run ends
         return true;
       }
     }

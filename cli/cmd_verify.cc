@@ -19,6 +19,10 @@ namespace ovlfuzz::cli {
 
 namespace po = boost::program_options;
 
+// --max-seconds ran out before the bounded space was explored: neither a
+// finding (1) nor a proof (0).
+constexpr int kExitIncomplete = 3;
+
 int CmdVerify(const std::vector<std::string>& args) {
   po::options_description opts("options");
   AddVerifyBoundOptions(&opts);
@@ -28,7 +32,7 @@ int CmdVerify(const std::vector<std::string>& args) {
       ("all", "keep going after the first finding and report every signature")
       ("naive", "no reduction: walk every choice and schedule and replay each (the baseline)")
       ("max-seconds", po::value<double>()->default_value(0), "stop after this many seconds (0: no limit); "
-                                                              "the result then proves nothing")
+                                                              "an unfinished search exits 3 and proves nothing")
       ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and verify.json")
       ("quiet,q", "no progress lines");
   po::positional_options_description pos;
@@ -109,7 +113,7 @@ int CmdVerify(const std::vector<std::string>& args) {
   if (!st.complete) {
     std::cout << "ovlfuzz verify: no finding so far, search INCOMPLETE (time limit): nothing is proven for "
               << bounds << " (" << tail.str() << ")\n";
-    return kExitClean;
+    return kExitIncomplete;
   }
   std::cout << "ovlfuzz verify: no finding within bounds: scheme " << world.scheme().name << ", " << bounds
             << ": no deadlock, lock inversion, missed trylock fallback, skipped xattr update or fault in any "

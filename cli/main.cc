@@ -21,6 +21,7 @@ const char kUsage[] =
     "  triage        replay every artifact in a directory, group by signature\n"
     "  verify        explore every program and schedule within bounds (exhaustive, reduced)\n"
     "  diff          compare the findings of two schemes on the same programs\n"
+    "  hitrate       how often a randomized strategy hits a reproducer's bug, vs PCT's bound\n"
     "  schemes       list the built-in schemes\n"
     "  check-scheme  validate a scheme file\n"
     "\n"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     if (cmd == "triage") return CmdTriage(args);
     if (cmd == "verify") return CmdVerify(args);
     if (cmd == "diff") return CmdDiff(args);
+    if (cmd == "hitrate") return CmdHitrate(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);
     std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";

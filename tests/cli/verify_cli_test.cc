@@ -52,7 +52,8 @@ TEST_F(Cli, VerifyJobsAgreeWithOneProcess) {
   ASSERT_EQ(two.status, 1) << two.err;
   auto sigs = [&](const std::string& d) {
     std::set<std::string> s;
-    for (const auto& f : nlohmann::json::parse(Slurp(dir_ + "/" + d + "/verify.json"))["findings"])
+    const auto j = nlohmann::json::parse(Slurp(dir_ + "/" + d + "/verify.json"));
+    for (const auto& f : j["findings"])
       s.insert(f["signature"].get<std::string>());
     return s;
   };
@@ -88,7 +89,8 @@ TEST_F(Cli, DiffStartWriteCallbackToTrylockXattr) {
   EXPECT_NE(r.out.find("lock-inversion: {&ovl_i_mutex_dir_key[depth], sb_writers#4}", gone), std::string::npos);
   EXPECT_NE(r.out.find("skipped-xattr-update:lookup skips", added), std::string::npos);
   EXPECT_NE(r.out.find("skipped-xattr-update:readdir skips", added), std::string::npos);
-  for (const auto& b : nlohmann::json::parse(Slurp(dir_ + "/d/diff.json"))["bugs"]) {
+  const auto diff = nlohmann::json::parse(Slurp(dir_ + "/d/diff.json"));
+  for (const auto& b : diff["bugs"]) {
     if (b["side"] == "both") continue;
     EXPECT_TRUE(b["other_clean"].get<bool>()) << b["bug"];
     EXPECT_EQ(Run("replay " + b["artifact"].get<std::string>()).status, 1);

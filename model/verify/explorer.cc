@@ -46,6 +46,7 @@ struct Saved {
   ExecState exec;
   Extras extras;
   std::vector<size_t> ops;  // program size per thread
+  std::vector<int> runnable, order;  // scratch of the search node owning it
 };
 
 // Threads that may sleep, each with the footprint of the step it sleeps on.
@@ -230,7 +231,8 @@ class Explorer : public Oracle {
   // One node of the search: the state in x_, entered with sleep set `sleep`.
   void Explore(Sleep sleep) {
     if (Poll()) return;
-    std::vector<int> runnable;
+    PooledSave saved(this);
+    std::vector<int>& runnable = saved.get()->runnable;
     thawed_ = false;
     bool any = x_->NextRunnable(&runnable);
     if (thawed_) sleep.mask = 0;  // the environment's thaw wakes everybody
@@ -282,11 +284,11 @@ class Explorer : public Oracle {
         }
       }
     }
-    PooledSave saved(this);
     SaveAll(saved.get());
     // The thread that ran last goes first: schedules with few preemptions,
     // where most bugs are (CHESS), come early in the depth-first order.
-    std::vector<int> order = runnable;
+    std::vector<int>& order = saved.get()->order;
+    order = runnable;
     auto last = std::find(order.begin(), order.end(), x_->last_thread());
     if (last != order.end()) std::rotate(order.begin(), last, last + 1);
     for (int t : order) {

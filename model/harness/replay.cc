@@ -4,10 +4,34 @@
 
 namespace ovlfuzz {
 
+namespace {
+
+// Text files are UTF-8 without control characters other than tab and line
+// breaks. Engine inputs need no magic, so one may well start with '#'; its
+// other bytes then give it away.
+bool PlainText(const std::string& data) {
+  for (size_t i = 0; i < data.size();) {
+    unsigned char c = static_cast<unsigned char>(data[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    int extra = (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2 : (c & 0xf8) == 0xf0 ? 3 : -1;
+    if (extra < 0 || c == 0xc0 || c == 0xc1) return false;
+    for (int k = 1; k <= extra; ++k)
+      if (i + k >= data.size() || (static_cast<unsigned char>(data[i + k]) & 0xc0) != 0x80) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool LooksText(const std::string& data) {
   if (LooksBinary(data)) return false;
   size_t i = data.find_first_not_of(" \t\r\n");
-  return i != std::string::npos && (data[i] == '#' || data.compare(i, 7, "ovlfuzz") == 0);
+  return i != std::string::npos && (data[i] == '#' || data.compare(i, 7, "ovlfuzz") == 0) && PlainText(data);
 }
 
 Replayable LoadReplayable(const std::string& data, const std::string& path, const std::string& scheme,

@@ -29,6 +29,9 @@ int CmdVerify(const std::vector<std::string>& args) {
   opts.add_options()
       ("scheme", po::value<std::string>()->required(), "built-in scheme name (see 'ovlfuzz schemes') or a .scheme file")
       ("jobs", po::value<int>()->default_value(1), "split the program space across this many processes")
+      ("memory", po::value<size_t>()->default_value(1024),
+       "MiB of the visited set the --jobs processes share (8 bytes per state; when it is 3/4 full the "
+       "search goes on without storing new states)")
       ("all", "keep going after the first finding and report every signature")
       ("naive", "no reduction: walk every choice and schedule and replay each (the baseline)")
       ("max-seconds", po::value<double>()->default_value(0), "stop after this many seconds (0: no limit); "
@@ -57,7 +60,11 @@ int CmdVerify(const std::vector<std::string>& args) {
   std::cerr << "ovlfuzz verify: scheme " << world.scheme().name << ", " << bounds
             << (o.reduce ? "" : " (naive: no reduction)") << (jobs > 1 ? ", " + std::to_string(jobs) + " jobs" : "")
             << "\n";
-  VerifyRun run = RunVerify(world, o, jobs, max_seconds, quiet ? "" : world.scheme().name);
+  const size_t memory = vm["memory"].as<size_t>();
+  if (memory < 1 || memory > (size_t{1} << 20)) throw UsageError("--memory must be in 1..1048576 MiB");
+  VerifyRun run = RunVerify(world, o, jobs, memory, max_seconds, quiet ? "" : world.scheme().name);
+  if (run.result.stats.visited_full)
+    std::cerr << "ovlfuzz verify: warning: the shared visited set filled up; raise --memory for speed\n";
   const VerifyStats& st = run.result.stats;
 
   nlohmann::json summary{{"scheme", world.scheme().name},

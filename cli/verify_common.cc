@@ -1,6 +1,7 @@
 #include "cli/verify_common.h"
 
 #include <poll.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,12 +51,14 @@ void AddStats(VerifyStats* a, const VerifyStats& b) {
   a->replays += b.replays;
   a->subtrees_done += b.subtrees_done;
   a->phase = std::max(a->phase, b.phase);
+  a->visited_full |= b.visited_full;
 }
 
 nlohmann::json StatsJson(const VerifyStats& s) {
   return {{"states", s.states},     {"transitions", s.transitions}, {"schedules", s.schedules},
           {"revisits", s.revisits}, {"replays", s.replays},         {"subtrees", s.subtrees},
-          {"subtrees_done", s.subtrees_done}, {"phase", s.phase},   {"complete", s.complete}};
+          {"subtrees_done", s.subtrees_done}, {"phase", s.phase},   {"complete", s.complete},
+          {"visited_full", s.visited_full}};
 }
 
 VerifyStats StatsFromJson(const nlohmann::json& j) {
@@ -69,15 +72,45 @@ VerifyStats StatsFromJson(const nlohmann::json& j) {
   s.subtrees_done = j["subtrees_done"];
   s.phase = j["phase"];
   s.complete = j["complete"];
+  s.visited_full = j["visited_full"];
   return s;
 }
 
-// One child per job; it reports progress and its result as JSON lines on a
-// pipe. The parent rebuilds findings by replaying the reported paths, so
-// nothing but program text and schedules crosses the pipe.
-VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double max_seconds,
-                    const std::string& label) {
-  const auto start = Clock::now();
+// A visited set the jobs share: anonymous shared memory, mapped before
+// fork, sized by --memory (pages are only committed as they are touched).
+class SharedTable {
+ public:
+  explicit SharedTable(size_t mib) {
+    size_t words = mib * (size_t{1} << 20) / sizeof(uint64_t);
+    capacity_ = size_t{1} << 16;
+    while (capacity_ * 2 + 1 <= words) capacity_ *= 2;
+    bytes_ = (capacity_ + 1) * sizeof(uint64_t);
+    void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error("cannot map a shared visited set of " + std::to_string(mib) + " MiB");
+    slots_ = static_cast<uint64_t*>(p);
+  }
+  ~SharedTable() { munmap(slots_, bytes_); }
+  uint64_t* slots() const { return slots_; }
+  size_t capacity() const { return capacity_; }
+
+ private:
+  uint64_t* slots_ = nullptr;
+  size_t capacity_ = 0;
+  size_t bytes_ = 0;
+};
+
+struct Round {
+  VerifyResult result;
+  bool stopped = false;
+};
+
+// One round (one phase) in `jobs` child processes sharing one visited set.
+// Each child reports progress and its result as JSON lines on a pipe; the
+// parent rebuilds findings by replaying the reported paths, so nothing but
+// program text, schedules and lock-order edges crosses the pipe.
+Round RunRound(const World& world, const VerifyOptions& o, int jobs, size_t memory_mib, double max_seconds,
+               const std::string& label, Clock::time_point start, double* next_progress) {
+  SharedTable table(memory_mib);
   std::vector<pid_t> pids;
   std::vector<int> fds;
   std::cout << std::flush;
@@ -88,11 +121,14 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
     pid_t pid = fork();
     if (pid < 0) throw std::runtime_error("fork() failed");
     if (pid == 0) {
+      for (int fd : fds) close(fd);
       close(p[0]);
       FILE* out = fdopen(p[1], "w");
       VerifyOptions mine = o;
       mine.job = j;
       mine.jobs = jobs;
+      mine.shared_visited = table.slots();
+      mine.shared_slots = table.capacity();
       auto last = Clock::now();
       // should_stop doubles as the progress tick: report, never stop (the
       // parent enforces the time limit by SIGTERM).
@@ -106,7 +142,9 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
         return false;
       };
       VerifyResult r = Verify(world, mine, [&](const VerifyStats& s) { live = s; });
-      nlohmann::json res{{"result", StatsJson(r.stats)}, {"findings", nlohmann::json::array()}};
+      nlohmann::json res{{"result", StatsJson(r.stats)},
+                         {"union_edges", r.union_edges},
+                         {"findings", nlohmann::json::array()}};
       for (const VerifyFinding& f : r.findings) {
         Repro repro;
         repro.scheme_ref = world.scheme().name;
@@ -126,15 +164,14 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
   std::vector<std::string> buf(jobs);
   std::vector<VerifyStats> live(jobs);
   std::vector<bool> done(jobs, false);
-  VerifyRun run;
+  Round round;
   std::set<std::string> seen;
-  double next_progress = kProgressEverySeconds;
-  bool stopped = false;
+  std::set<uint64_t> edges;
   int open = jobs;
   auto stop_all = [&] {
     for (int j = 0; j < jobs; ++j)
       if (!done[j]) kill(pids[j], SIGTERM);
-    stopped = true;
+    round.stopped = true;
   };
   while (open > 0) {
     std::vector<pollfd> pf;
@@ -165,8 +202,8 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
           continue;
         }
         done[j] = true;
-        VerifyStats s = StatsFromJson(line["result"]);
-        live[j] = s;
+        live[j] = StatsFromJson(line["result"]);
+        for (uint64_t e : line["union_edges"]) edges.insert(e);
         for (const auto& f : line["findings"]) {
           std::string sig = f["signature"];
           if (!seen.insert(sig).second) continue;
@@ -178,21 +215,21 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
           for (Finding& g : r.findings) {
             if (g.signature != sig) continue;
             int64_t at = FindingStep(g, r.steps);
-            run.result.findings.push_back({std::move(g), repro.program, repro.schedule, at});
+            round.result.findings.push_back({std::move(g), repro.program, repro.schedule, at});
             break;
           }
         }
-        if (!o.all && !run.result.findings.empty() && !stopped) stop_all();
+        if (!o.all && !round.result.findings.empty() && !round.stopped) stop_all();
       }
     }
     double t = Since(start);
-    if (max_seconds > 0 && t >= max_seconds && !stopped) stop_all();
-    if (t >= next_progress) {
+    if (max_seconds > 0 && t >= max_seconds && !round.stopped) stop_all();
+    if (t >= *next_progress) {
       VerifyStats sum;
       sum.subtrees = live[0].subtrees;
       for (const VerifyStats& s : live) AddStats(&sum, s);
-      PrintProgress(label, t, sum, run.result.findings.size());
-      next_progress += kProgressEverySeconds;
+      PrintProgress(label, t, sum, round.result.findings.size());
+      *next_progress += kProgressEverySeconds;
     }
   }
   bool all_complete = true;
@@ -200,10 +237,41 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, double
     int status = 0;
     waitpid(pids[j], &status, 0);
     all_complete &= done[j] && live[j].complete;
-    AddStats(&run.result.stats, live[j]);
+    AddStats(&round.result.stats, live[j]);
   }
-  run.result.stats.subtrees = live[0].subtrees;
-  run.result.stats.complete = all_complete && !stopped;
+  round.result.stats.subtrees = live[0].subtrees;
+  round.result.stats.complete = all_complete && !round.stopped;
+  round.result.union_edges.assign(edges.begin(), edges.end());
+  return round;
+}
+
+// Phase 1 in every job; phase 2 only if the union of every job's lock-order
+// edges has a cycle (one job alone sees only part of the space).
+VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, size_t memory_mib, double max_seconds,
+                    const std::string& label) {
+  const auto start = Clock::now();
+  double next_progress = kProgressEverySeconds;
+  VerifyOptions one = o;
+  one.only_phase = 1;
+  Round r = RunRound(world, one, jobs, memory_mib, max_seconds, label, start, &next_progress);
+  VerifyRun run;
+  run.result = std::move(r.result);
+  if (o.reduce && !r.stopped && run.result.stats.complete && (o.all || run.result.findings.empty())) {
+    std::vector<uint64_t> cyclic = CyclicEdges(run.result.union_edges);
+    if (!cyclic.empty()) {
+      VerifyOptions two = o;
+      two.only_phase = 2;
+      two.phase2_edges = cyclic;
+      Round r2 = RunRound(world, two, jobs, memory_mib, max_seconds, label, start, &next_progress);
+      AddStats(&run.result.stats, r2.result.stats);
+      run.result.stats.phase = 2;
+      run.result.stats.complete = r2.result.stats.complete;
+      std::set<std::string> have;
+      for (const VerifyFinding& f : run.result.findings) have.insert(f.finding.signature);
+      for (VerifyFinding& f : r2.result.findings)
+        if (have.insert(f.finding.signature).second) run.result.findings.push_back(std::move(f));
+    }
+  }
   run.seconds = Since(start);
   return run;
 }
@@ -298,9 +366,9 @@ std::string DescribeBounds(const World& world, const VerifyOptions& o) {
   return d.str();
 }
 
-VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, double max_seconds,
+VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, size_t memory_mib, double max_seconds,
                     const std::string& label) {
-  if (jobs > 1) return RunForked(world, o, jobs, max_seconds, label);
+  if (jobs > 1) return RunForked(world, o, jobs, memory_mib, max_seconds, label);
   const auto start = Clock::now();
   VerifyOptions mine = o;
   double next_progress = kProgressEverySeconds;

@@ -26,9 +26,10 @@ struct VerifyRun {
   double seconds = 0;
 };
 // Runs Verify in `jobs` processes (fork; each takes every jobs-th top-level
-// subtree), printing a progress line to stderr every 2 s unless `label` is
-// empty. Stops after `max_seconds` (> 0) with stats.complete false.
-VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, double max_seconds,
+// subtree, and they share a visited set of `memory_mib` MiB), printing a
+// progress line to stderr every 2 s unless `label` is empty. Stops after
+// `max_seconds` (> 0) with stats.complete false.
+VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, size_t memory_mib, double max_seconds,
                     const std::string& label);
 
 // Writes the finding as `<out>/<kind>-<hash>.ovl` (kept if it exists).

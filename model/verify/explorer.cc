@@ -15,6 +15,9 @@
 namespace ovlfuzz {
 namespace {
 
+// --jobs: states this many steps deep are dealt to the jobs by hash.
+constexpr int kSplitDepth = 3;
+
 // Explorer-level state the footprint orders (see Footprint::pseudo).
 constexpr uint32_t kPseudoDeps = 1;        // the phase-2 dependency list
 constexpr uint32_t kPseudoCompletion = 2;  // the serial reference's op order
@@ -83,12 +86,25 @@ class Explorer : public Oracle {
     // Under symmetry every thread's first step mirrors thread 0's.
     result_.stats.subtrees =
         o_.fixed_program ? 1 : (static_cast<int>(calls_.size()) + 1) * (o_.reduce ? 1 : o_.threads);
-    Search(1);
-    if (o_.reduce && !stop_ && (o_.all || result_.findings.empty()) && NeedPhase2()) {
+    if (o_.only_phase != 2) {
+      Search(1);
+      result_.union_edges.assign(union_.begin(), union_.end());
+      std::sort(result_.union_edges.begin(), result_.union_edges.end());
+    }
+    bool phase2 = o_.only_phase == 2;
+    if (o_.only_phase == 0 && o_.reduce && !stop_ && (o_.all || result_.findings.empty())) {
+      std::vector<uint64_t> cyclic = CyclicEdges(result_.union_edges);
+      scc_.insert(cyclic.begin(), cyclic.end());
+      phase2 = !scc_.empty();
+    } else if (phase2) {
+      scc_.insert(o_.phase2_edges.begin(), o_.phase2_edges.end());
+    }
+    if (phase2 && !stop_) {
       result_.stats.subtrees_done = 0;
       Search(2);
     }
     result_.stats.complete = !stop_;
+    result_.stats.visited_full = visited_.full();
     return std::move(result_);
   }
 
@@ -172,7 +188,8 @@ class Explorer : public Oracle {
   void Search(int phase) {
     phase_ = phase;
     result_.stats.phase = phase;
-    visited_.Reset();
+    if (o_.shared_visited) visited_.Share(o_.shared_visited, o_.shared_slots);
+    else visited_.Reset();
     program_ = Program{};
     if (o_.fixed_program) program_ = *o_.fixed_program;
     else program_.threads.assign(o_.threads, {});
@@ -251,16 +268,23 @@ class Explorer : public Oracle {
     }
     uint8_t todo = 0;
     for (int t : runnable) todo |= 1u << t;
-    if (o_.reduce) {
+    if (o_.reduce && o_.jobs > 1 && depth_ < kSplitDepth) {
+      // Above the split every job walks the same few states as a tree: a
+      // visited set shared with the other jobs would cut them off there.
+      todo &= static_cast<uint8_t>(~sleep.mask);
+    } else if (o_.reduce) {
       const bool bounded = o_.preemptions >= 0;
       // Threads of a fixed program differ, so they are not interchangeable.
       StateKey key = MakeStateKey(*x_, /*symmetric=*/!o_.fixed_program, bounded, extras_.Hash());
+      // At the split depth each state belongs to one job; below it the
+      // jobs share the visited set (VerifyOptions::shared_visited).
+      if (o_.jobs > 1 && depth_ == kSplitDepth && key.hash % o_.jobs != static_cast<uint64_t>(o_.job)) return;
       bool inserted;
-      uint64_t* slot = visited_.Find(key.hash, &inserted);
       if (bounded) {
         uint8_t used = static_cast<uint8_t>(std::min<int64_t>(x_->preemptions(), 254)) + 1;
+        uint64_t* slot = visited_.Find(key.hash, used, &inserted);
         if (!inserted && VisitedSet::Get(slot) <= used) return Revisit();
-        VisitedSet::Set(slot, used);
+        if (!inserted) VisitedSet::Set(slot, used);
         if (inserted) ++result_.stats.states;
       } else {
         // Stored masks are over sorted positions. Threads tied with another
@@ -268,9 +292,9 @@ class Explorer : public Oracle {
         // slept and the current one counts them asleep only if all do.
         uint8_t cur = ToSorted(sleep.mask, key, /*all_of_tied=*/true);
         uint8_t cur_any = ToSorted(sleep.mask, key, /*all_of_tied=*/false);
+        uint64_t* slot = visited_.Find(key.hash, cur_any, &inserted);
         if (inserted) {
           ++result_.stats.states;
-          VisitedSet::Set(slot, cur_any);
           todo &= static_cast<uint8_t>(~sleep.mask);
         } else {
           uint8_t stored = VisitedSet::Get(slot);
@@ -343,7 +367,7 @@ class Explorer : public Oracle {
       Footprint fp = fp_;
       bool candidate = candidate_;
       for (int v = 0; v < variants && !stop_; ++v) {
-        if (depth_ == 1 && choice_level == 0 && o_.jobs > 1 && v % o_.jobs != o_.job) continue;
+        if (!o_.reduce && depth_ == 1 && choice_level == 0 && o_.jobs > 1 && v % o_.jobs != o_.job) continue;
         if (v > 0) RestoreAll(*here);
         fp_ = fp;
         candidate_ = candidate;
@@ -351,7 +375,10 @@ class Explorer : public Oracle {
         else program_.threads[t].push_back(calls_[v]);
         x_->Continue(t);
         AfterStep(t, parent, all, choice_level + 1);
-        if (depth_ == 1 && choice_level == 0 && (t == 0 || !o_.reduce)) ++result_.stats.subtrees_done;
+        // Progress: the first op of the first thread; under --jobs job 0
+        // counts for all (every job walks the top of the space).
+        if (depth_ == 1 && choice_level == 0 && (t == 0 || !o_.reduce) && (o_.job == 0 || !o_.reduce))
+          ++result_.stats.subtrees_done;
       }
       return;
     }
@@ -389,39 +416,6 @@ class Explorer : public Oracle {
     extras_.deps.push_back(d);
     fp_.pseudo |= kPseudoDeps;
     if (closes) candidate_ = true;
-  }
-
-  // Phase 2 is needed when the union of all dependencies has a cycle; it
-  // then tracks the edges inside strongly connected components only (any
-  // cycle lies within one).
-  bool NeedPhase2() {
-    std::unordered_map<int, std::vector<int>> succ;
-    std::vector<int> nodes;
-    for (uint64_t e : union_) {
-      int a = static_cast<int>(e >> 32), b = static_cast<int>(e & 0xffffffff);
-      succ[a].push_back(b);
-      nodes.push_back(a);
-      nodes.push_back(b);
-    }
-    std::sort(nodes.begin(), nodes.end());
-    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-    // Reachability closure on the few classes involved.
-    std::unordered_map<int, std::unordered_set<int>> reach;
-    for (int n : nodes) {
-      std::vector<int> stack{n};
-      auto& r = reach[n];
-      while (!stack.empty()) {
-        int v = stack.back();
-        stack.pop_back();
-        for (int m : succ[v])
-          if (r.insert(m).second) stack.push_back(m);
-      }
-    }
-    for (uint64_t e : union_) {
-      int a = static_cast<int>(e >> 32), b = static_cast<int>(e & 0xffffffff);
-      if (reach[b].count(a)) scc_.insert(e);
-    }
-    return !scc_.empty();
   }
 
   void ApplySerially(const OpCall& call) {
@@ -495,6 +489,34 @@ class Explorer : public Oracle {
 };
 
 }  // namespace
+
+std::vector<uint64_t> CyclicEdges(const std::vector<uint64_t>& edges) {
+  std::unordered_map<int, std::vector<int>> succ;
+  std::unordered_set<int> nodes;
+  for (uint64_t e : edges) {
+    int a = static_cast<int>(e >> 32), b = static_cast<int>(e & 0xffffffff);
+    succ[a].push_back(b);
+    nodes.insert(a);
+    nodes.insert(b);
+  }
+  // Reachability from each of the few classes involved; an edge a -> b is
+  // on a cycle when b reaches a.
+  std::unordered_map<int, std::unordered_set<int>> reach;
+  for (int n : nodes) {
+    std::vector<int> stack{n};
+    auto& r = reach[n];
+    while (!stack.empty()) {
+      int v = stack.back();
+      stack.pop_back();
+      for (int m : succ[v])
+        if (r.insert(m).second) stack.push_back(m);
+    }
+  }
+  std::vector<uint64_t> cyclic;
+  for (uint64_t e : edges)
+    if (reach[static_cast<int>(e & 0xffffffff)].count(static_cast<int>(e >> 32))) cyclic.push_back(e);
+  return cyclic;
+}
 
 VerifyResult Verify(const World& world, const VerifyOptions& options, const VerifyProgress& progress) {
   Explorer e(world, options, progress);

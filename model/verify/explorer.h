@@ -72,6 +72,15 @@ struct VerifyOptions {
   RunLimits limits;
   // Polled every few thousand steps: true stops the search (incomplete).
   std::function<bool()> should_stop;
+  // --jobs: a visited set shared by the jobs (VisitedSet::Share), and the
+  // two phases run as separate rounds, because whether phase 2 is needed
+  // depends on the lock-order edges of the whole space, which the parent
+  // collects from every job (VerifyResult::union_edges) and hands back as
+  // phase2_edges (CyclicEdges).
+  uint64_t* shared_visited = nullptr;
+  size_t shared_slots = 0;
+  int only_phase = 0;  // 0: both, as needed; 1 or 2: that phase only
+  std::vector<uint64_t> phase2_edges;
 };
 
 struct VerifyStats {
@@ -84,6 +93,7 @@ struct VerifyStats {
   int subtrees_done = 0;
   int phase = 1;            // 2 when lock-order edges had to be tracked
   bool complete = false;    // the whole bounded space was explored
+  bool visited_full = false;  // a shared visited set filled up (slower, still sound)
 };
 
 struct VerifyFinding {
@@ -100,7 +110,12 @@ inline int64_t FindingStep(const Finding& f, int64_t run_steps) { return f.site.
 struct VerifyResult {
   VerifyStats stats;
   std::vector<VerifyFinding> findings;  // one per signature, in discovery order
+  std::vector<uint64_t> union_edges;    // phase 1: every lock-order edge (from << 32 | to)
 };
+
+// The edges of `edges` that lie on a cycle (inside a strongly connected
+// component): the ones phase 2 tracks. Empty: no run can invert.
+std::vector<uint64_t> CyclicEdges(const std::vector<uint64_t>& edges);
 
 using VerifyProgress = std::function<void(const VerifyStats&)>;
 

@@ -50,7 +50,7 @@ bool ShortestSchedule(const World& world, const Program& program, const std::str
       x.Restore(here);
       x.Step(t, runnable);
       bool inserted;
-      visited.Find(MakeStateKey(x, /*symmetric=*/false, /*with_last=*/false, 0).hash, &inserted);
+      visited.Find(MakeStateKey(x, /*symmetric=*/false, /*with_last=*/false, 0).hash, 0, &inserted);
       if (!inserted) continue;
       ++states;
       x.Save(&s);

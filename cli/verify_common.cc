@@ -376,7 +376,7 @@ VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, size_t
   mine.should_stop = [&] {
     double t = Since(start);
     if (t >= next_progress) {
-      PrintProgress(label, t, live, 0);
+      PrintProgress(label, t, live, live.findings);
       while (next_progress <= t) next_progress += kProgressEverySeconds;
     }
     return max_seconds > 0 && t >= max_seconds;

@@ -457,6 +457,7 @@ class Explorer : public Oracle {
       vf.schedule = r.schedule;
       vf.steps = FindingStep(vf.finding, r.steps);
       result_.findings.push_back(std::move(vf));
+      result_.stats.findings = static_cast<int64_t>(result_.findings.size());
       if (!o_.all) stop_ = true;
     }
   }

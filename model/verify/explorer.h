@@ -89,6 +89,7 @@ struct VerifyStats {
   int64_t schedules = 0;    // maximal paths: ended, stuck, or cut at a visited state
   int64_t revisits = 0;     // states cut because already explored
   int64_t replays = 0;      // RunOnce replays of candidate steps
+  int64_t findings = 0;     // distinct signatures so far
   int subtrees = 0;         // top-level subtrees (this job's)
   int subtrees_done = 0;
   int phase = 1;            // 2 when lock-order edges had to be tracked

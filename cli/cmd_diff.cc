@@ -53,6 +53,19 @@ int CmdDiff(const std::vector<std::string>& args) {
                                          std::to_string(refs.size()));
   const World& a = Schemes().Load(refs[0]);
   const World& b = Schemes().Load(refs[1]);
+  int common = 0, ops_a = 0;
+  for (const Routine& r : a.scheme().routines) {
+    if (!r.is_op) continue;
+    ++ops_a;
+    for (const Routine& q : b.scheme().routines)
+      if (q.is_op && q.name == r.name && q.params == r.params) {
+        ++common;
+        break;
+      }
+  }
+  if (common == 0)
+    throw UsageError("schemes " + a.scheme().name + " and " + b.scheme().name +
+                     " have no op in common (same name and parameters): nothing to compare");
   const bool exhaustive = vm.count("verify-bounds") > 0;
   if (exhaustive && (vm.count("seconds") || vm.count("runs")))
     throw UsageError("--verify-bounds explores everything within bounds; it takes no --seconds or --runs");
@@ -101,7 +114,7 @@ int CmdDiff(const std::vector<std::string>& args) {
                            : "the same generated programs and seeds, " +
                                  (o.max_runs > 0 ? std::to_string(o.max_runs) + " programs"
                                                  : std::to_string(static_cast<int>(seconds)) + "s"))
-            << "\n";
+            << "; ops in common: " << common << " of " << ops_a << "\n";
   DiffResult r = DiffSchemes(a, b, o);
 
   nlohmann::json summary{{"a", a.scheme().name}, {"b", b.scheme().name}, {"programs", r.runs},

@@ -52,6 +52,11 @@ struct Saved {
   std::vector<int> runnable, order;  // scratch of the search node owning it
 };
 
+// ThreadLocalHash of every thread at a search node.
+struct Locals {
+  uint64_t h[kMaxThreads] = {0, 0, 0, 0};
+};
+
 // Threads that may sleep, each with the footprint of the step it sleeps on.
 struct Sleep {
   uint8_t mask = 0;
@@ -200,7 +205,9 @@ class Explorer : public Oracle {
     x.set_footprint(&fp_);
     x_ = &x;
     depth_ = 0;
-    Explore(Sleep{});
+    Locals locals;
+    for (int t = 0; t < x.threads(); ++t) locals.h[t] = ThreadLocalHash(x.thread(t));
+    Explore(Sleep{}, locals);
     x_ = nullptr;
   }
 
@@ -246,7 +253,7 @@ class Explorer : public Oracle {
   }
 
   // One node of the search: the state in x_, entered with sleep set `sleep`.
-  void Explore(Sleep sleep) {
+  void Explore(Sleep sleep, const Locals& locals) {
     if (Poll()) return;
     PooledSave saved(this);
     std::vector<int>& runnable = saved.get()->runnable;
@@ -275,7 +282,8 @@ class Explorer : public Oracle {
     } else if (o_.reduce) {
       const bool bounded = o_.preemptions >= 0;
       // Threads of a fixed program differ, so they are not interchangeable.
-      StateKey key = MakeStateKey(*x_, /*symmetric=*/!o_.fixed_program, bounded, extras_.Hash());
+      StateKey key =
+          MakeStateKey(*x_, /*symmetric=*/!o_.fixed_program, bounded, extras_.Hash(), false, locals.h);
       // At the split depth each state belongs to one job; below it the
       // jobs share the visited set (VerifyOptions::shared_visited).
       if (o_.jobs > 1 && depth_ == kSplitDepth && key.hash % o_.jobs != static_cast<uint64_t>(o_.job)) return;
@@ -308,27 +316,35 @@ class Explorer : public Oracle {
         }
       }
     }
-    SaveAll(saved.get());
     // The thread that ran last goes first: schedules with few preemptions,
     // where most bugs are (CHESS), come early in the depth-first order.
     std::vector<int>& order = saved.get()->order;
-    order = runnable;
-    auto last = std::find(order.begin(), order.end(), x_->last_thread());
-    if (last != order.end()) std::rotate(order.begin(), last, last + 1);
-    for (int t : order) {
+    order.clear();
+    const int last = x_->last_thread();
+    const bool last_runnable = std::find(runnable.begin(), runnable.end(), last) != runnable.end();
+    for (int i = -1; i < static_cast<int>(runnable.size()); ++i) {
+      int t = i < 0 ? last : runnable[i];
+      if (i < 0 ? !last_runnable : t == last) continue;
       if (!((todo >> t) & 1) || (o_.reduce && ((sleep.mask >> t) & 1))) continue;
-      if (o_.preemptions >= 0 && runnable.size() > 1 && t != x_->last_thread() &&
-          std::find(runnable.begin(), runnable.end(), x_->last_thread()) != runnable.end() &&
+      if (o_.preemptions >= 0 && runnable.size() > 1 && t != last && last_runnable &&
           x_->preemptions() >= o_.preemptions)
         continue;
+      order.push_back(t);
+    }
+    // Only a node with several children must come back to its state; the
+    // last child leaves it changed, and the nearest ancestor with children
+    // left restores its own.
+    if (order.size() > 1) SaveAll(saved.get());
+    for (size_t i = 0; i < order.size(); ++i) {
+      const int t = order[i];
       Footprint all;
       x_->Step(t, runnable);
       ++result_.stats.transitions;
       ++depth_;
-      AfterStep(t, sleep, &all, 0);
+      AfterStep(t, sleep, locals, &all, 0);
       --depth_;
+      if (stop_ || i + 1 == order.size()) return;
       RestoreAll(*saved);
-      if (stop_) return;
       if (o_.reduce && o_.preemptions < 0) {
         sleep.mask |= 1u << t;
         sleep.fp[t] = std::move(all);
@@ -358,12 +374,12 @@ class Explorer : public Oracle {
 
   // Thread `t` has run its step; if it parked at an op boundary, branch over
   // its next op (or stopping), else descend into the new state.
-  void AfterStep(int t, const Sleep& parent, Footprint* all, int choice_level) {
+  void AfterStep(int t, const Sleep& parent, const Locals& locals, Footprint* all, int choice_level) {
     if (x_->thread(t).parked) {
       const bool may_add = static_cast<int>(program_.threads[t].size()) < o_.ops;
       const int variants = may_add ? static_cast<int>(calls_.size()) + 1 : 1;
       PooledSave here(this);
-      SaveAll(here.get());
+      if (variants > 1) SaveAll(here.get());
       Footprint fp = fp_;
       bool candidate = candidate_;
       for (int v = 0; v < variants && !stop_; ++v) {
@@ -374,7 +390,7 @@ class Explorer : public Oracle {
         if (v + 1 == variants) x_->set_open(t, false);  // the last variant: stop here
         else program_.threads[t].push_back(calls_[v]);
         x_->Continue(t);
-        AfterStep(t, parent, all, choice_level + 1);
+        AfterStep(t, parent, locals, all, choice_level + 1);
         // Progress: the first op of the first thread; under --jobs job 0
         // counts for all (every job walks the top of the space).
         if (depth_ == 1 && choice_level == 0 && (t == 0 || !o_.reduce) && (o_.job == 0 || !o_.reduce))
@@ -394,7 +410,10 @@ class Explorer : public Oracle {
       child.mask |= 1u << u;
       child.fp[u] = parent.fp[u];
     }
-    Explore(std::move(child));
+    // Only the thread that stepped changed its local state.
+    Locals next = locals;
+    next.h[t] = ThreadLocalHash(x_->thread(t));
+    Explore(std::move(child), next);
   }
 
   void AddDep(const Dep& d) {

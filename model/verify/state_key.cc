@@ -3,9 +3,8 @@
 #include <algorithm>
 
 namespace ovlfuzz {
-namespace {
 
-uint64_t LocalHash(const ThreadState& th) {
+uint64_t ThreadLocalHash(const ThreadState& th) {
   uint64_t h = MixWord(0x51ed27ULL, static_cast<uint64_t>(th.status));
   if (th.status == ThreadState::Status::kDone) return h;
   h = MixWord(h, static_cast<uint64_t>(th.op_index + 1) << 8 | th.depth << 1 | th.open);
@@ -21,13 +20,12 @@ uint64_t LocalHash(const ThreadState& th) {
   return h;
 }
 
-}  // namespace
-
-StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64_t extra, bool with_locks) {
+StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64_t extra, bool with_locks,
+                      const uint64_t* given) {
   StateKey k;
   const int n = x.threads();
   uint64_t local[kMaxThreads];
-  for (int t = 0; t < n; ++t) local[t] = LocalHash(x.thread(t));
+  for (int t = 0; t < n; ++t) local[t] = given ? given[t] : ThreadLocalHash(x.thread(t));
   if (symmetric) {
     for (int i = 1; i < n; ++i)  // insertion sort: at most 4 threads
       for (int j = i; j > 0 && local[k.order[j]] < local[k.order[j - 1]]; --j) std::swap(k.order[j], k.order[j - 1]);

@@ -32,9 +32,15 @@ struct StateKey {
   uint8_t tied = 0;
 };
 
+// The hash of one thread's local state (ThreadLocalHash changes only when
+// that thread steps, so the explorer recomputes one per step).
+uint64_t ThreadLocalHash(const ThreadState& th);
+
 // `with_last` adds the last thread that ran (preemption bounding);
-// `with_locks` the lock words, which are redundant (for tests).
-StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64_t extra, bool with_locks = false);
+// `with_locks` the lock words, which are redundant (for tests); `local`,
+// when given, holds ThreadLocalHash of every thread.
+StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64_t extra, bool with_locks = false,
+                      const uint64_t* local = nullptr);
 
 }  // namespace ovlfuzz
 

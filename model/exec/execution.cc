@@ -16,20 +16,20 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       strategy_(strategy),
       oracles_(std::move(oracles)),
       limits_(limits),
-      threads_(program.threads.size()),
-      locks_(world.instances()),
-      flags_(world.InitialFlags()),
-      frozen_(world.supers(), 0),
-      freezing_(world.supers(), -1),
       tsan_(tsan::kEnabled && limits.tsan) {
+  st_.threads.resize(program.threads.size());
+  st_.locks.resize(world.instances());
+  st_.flags = world.InitialFlags();
+  st_.frozen.assign(world.supers(), 0);
+  st_.freezing.assign(world.supers(), -1);
   if (tsan_) {
     main_fiber_ = tsan::CurrentFiber();
-    for (size_t t = 0; t < threads_.size(); ++t) {
+    for (size_t t = 0; t < st_.threads.size(); ++t) {
       fibers_.push_back(tsan::CreateFiber());
       static const char* const kNames[] = {"model-T0", "model-T1", "model-T2", "model-T3"};
       tsan::NameFiber(fibers_.back(), kNames[t % 4]);
     }
-    tsan_mutexes_.resize(locks_.size() * (kMaxSubclass + 1));
+    tsan_mutexes_.resize(st_.locks.size() * (kMaxSubclass + 1));
     for (char& m : tsan_mutexes_) tsan::MutexCreate(&m);
   }
 }
@@ -45,10 +45,10 @@ Execution::~Execution() {
   if (!tsan_) return;
   // Release what is still held (deadlocked or hung runs) on the owner's
   // fiber so TSan does not see a locked mutex destroyed.
-  for (size_t t = 0; t < threads_.size(); ++t) {
-    if (threads_[t].held.empty()) continue;
+  for (size_t t = 0; t < st_.threads.size(); ++t) {
+    if (st_.threads[t].held.empty()) continue;
     tsan::SwitchTo(fibers_[t]);
-    for (auto it = threads_[t].held.rbegin(); it != threads_[t].held.rend(); ++it)
+    for (auto it = st_.threads[t].held.rbegin(); it != st_.threads[t].held.rend(); ++it)
       tsan::Unlock(TsanMutex(it->inst, it->cls), it->read);
   }
   tsan::SwitchTo(main_fiber_);
@@ -57,17 +57,17 @@ Execution::~Execution() {
 }
 
 bool Execution::all_done() const {
-  for (const ThreadState& t : threads_)
+  for (const ThreadState& t : st_.threads)
     if (t.status != ThreadState::Status::kDone) return false;
   return true;
 }
 
 bool Execution::Runnable(int t) const {
-  const ThreadState& th = threads_[t];
+  const ThreadState& th = st_.threads[t];
   if (th.status == ThreadState::Status::kReady) return true;
   if (th.status == ThreadState::Status::kDone) return false;
   // A blocked writer is counted in writers_waiting; that must not hold it up.
-  return CanAcquire(locks_[th.want_inst], th.want_read);
+  return CanAcquire(st_.locks[th.want_inst], th.want_read);
 }
 
 int64_t StepsHint(const World& world, const Program& program) {
@@ -81,11 +81,11 @@ void Execution::Run() {
   strategy_.Begin(threads(), StepsHint(world_, program_));
   std::vector<int> runnable;
   while (NextRunnable(&runnable)) {
-    if (step_ >= limits_.max_steps) {
+    if (st_.step >= limits_.max_steps) {
       Emit(MakeEvent(EventKind::kBudget, -1));
       break;
     }
-    Step(runnable.size() > 1 ? strategy_.Pick(runnable, step_) : runnable[0], runnable);
+    Step(runnable.size() > 1 ? strategy_.Pick(runnable, st_.step) : runnable[0], runnable);
   }
   Emit(MakeEvent(EventKind::kEnd, -1));
 }
@@ -104,13 +104,13 @@ bool Execution::NextRunnable(std::vector<int>* runnable) {
 
 void Execution::Step(int t, const std::vector<int>& runnable) {
   if (runnable.size() > 1) {
-    schedule_.push_back(static_cast<uint8_t>(t));
-    decision_steps_.push_back(step_);
-    if (t != last_thread_ && std::find(runnable.begin(), runnable.end(), last_thread_) != runnable.end())
-      ++preemptions_;
+    st_.schedule.push_back(static_cast<uint8_t>(t));
+    st_.decision_steps.push_back(st_.step);
+    if (t != st_.last_thread && std::find(runnable.begin(), runnable.end(), st_.last_thread) != runnable.end())
+      ++st_.preemptions;
   }
-  last_thread_ = t;
-  ++step_;
+  st_.last_thread = t;
+  ++st_.step;
   if (footprint_) footprint_->Clear();
   if (tsan_) tsan::SwitchTo(fibers_[t]);
   RunSlice(t);
@@ -118,30 +118,12 @@ void Execution::Step(int t, const std::vector<int>& runnable) {
 }
 
 void Execution::Save(ExecState* s) const {
-  s->threads = threads_;
-  s->locks = locks_;
-  s->flags = flags_;
-  s->frozen = frozen_;
-  s->freezing = freezing_;
-  s->step = step_;
-  s->preemptions = preemptions_;
-  s->last_thread = last_thread_;
-  s->schedule = schedule_;
-  s->decision_steps = decision_steps_;
+  *s = st_;
   s->completed_len = completed_.size();
 }
 
 void Execution::Restore(const ExecState& s) {
-  threads_ = s.threads;
-  locks_ = s.locks;
-  flags_ = s.flags;
-  frozen_ = s.frozen;
-  freezing_ = s.freezing;
-  step_ = s.step;
-  preemptions_ = s.preemptions;
-  last_thread_ = s.last_thread;
-  schedule_ = s.schedule;
-  decision_steps_ = s.decision_steps;
+  st_ = s;
   completed_.resize(s.completed_len);
 }
 
@@ -149,9 +131,9 @@ Event Execution::MakeEvent(EventKind kind, int t) const {
   Event e;
   e.kind = kind;
   e.thread = static_cast<int8_t>(t);
-  e.step = static_cast<int32_t>(step_);
+  e.step = static_cast<int32_t>(st_.step);
   if (t >= 0) {
-    const ThreadState& th = threads_[t];
+    const ThreadState& th = st_.threads[t];
     e.op_index = static_cast<int16_t>(th.op_index);
     if (th.depth > 0) {
       e.routine = th.frames[th.depth - 1].routine;
@@ -166,7 +148,7 @@ void Execution::Emit(Event e) {
 }
 
 void Execution::StartOp(int t) {
-  ThreadState& th = threads_[t];
+  ThreadState& th = st_.threads[t];
   ++th.op_index;
   const OpCall& call = program_.threads[t][th.op_index];
   const Routine& r = scheme_.routines[call.routine];
@@ -180,7 +162,7 @@ void Execution::StartOp(int t) {
 }
 
 void Execution::EndOp(int t, bool failed) {
-  ThreadState& th = threads_[t];
+  ThreadState& th = st_.threads[t];
   while (!th.held.empty()) Release(t, th.held.back().inst, /*implicit=*/true);
   th.depth = 0;
   Event e = MakeEvent(EventKind::kOpEnd, t);
@@ -192,17 +174,17 @@ void Execution::EndOp(int t, bool failed) {
 int Execution::Entity(const Frame& f, const Ref& ref) const { return RefEntity(world_, f, ref); }
 int Execution::Inode(const Frame& f, const Ref& ref) const { return RefInode(world_, f, ref); }
 int Execution::ResolveLock(const Frame& f, const LockRef& lr) const { return ovlfuzz::ResolveLock(world_, f, lr); }
-bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, flags_, frozen_, f, cond, footprint_); }
+bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, st_.flags, st_.frozen, f, cond, footprint_); }
 
 void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
-  TakeLock(locks_[inst], t, read);
+  TakeLock(st_.locks[inst], t, read);
   HeldLock h;
   h.inst = inst;
   h.cls = cls;
   h.read = read;
   h.trylock = trylock;
-  h.site = {t, threads_[t].op_index, f.routine, f.pc, static_cast<int>(step_)};
-  threads_[t].held.push_back(h);
+  h.site = {t, st_.threads[t].op_index, f.routine, f.pc, static_cast<int>(st_.step)};
+  st_.threads[t].held.push_back(h);
   Event e = MakeEvent(EventKind::kAcquired, t);
   e.inst = inst;
   e.cls = cls;
@@ -212,12 +194,12 @@ void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const
 }
 
 bool Execution::Release(int t, int inst, bool implicit) {
-  std::vector<HeldLock>& held = threads_[t].held;
+  std::vector<HeldLock>& held = st_.threads[t].held;
   auto it = std::find_if(held.rbegin(), held.rend(), [&](const HeldLock& h) { return h.inst == inst; });
   if (it == held.rend()) return false;
   HeldLock h = *it;
   held.erase(std::next(it).base());
-  LockState& s = locks_[inst];
+  LockState& s = st_.locks[inst];
   Touch(inst, !h.read);
   DropLock(s, t, h.read);
   tsan::Unlock(TsanMutex(inst, h.cls), h.read);
@@ -232,10 +214,10 @@ bool Execution::Release(int t, int inst, bool implicit) {
 
 void Execution::ThawSuper(int sb, bool implicit) {
   for (int lvl = 2; lvl >= 0; --lvl) {
-    locks_[world_.SbWriters(sb, lvl)].writer = -1;
+    st_.locks[world_.SbWriters(sb, lvl)].writer = -1;
     Touch(world_.SbWriters(sb, lvl), true);
   }
-  frozen_[sb] = 0;
+  st_.frozen[sb] = 0;
   if (footprint_) footprint_->supers_written |= Footprint::Bit(sb);
   Event e = MakeEvent(EventKind::kThawed, -1);
   e.inode = sb;
@@ -246,7 +228,7 @@ void Execution::ThawSuper(int sb, bool implicit) {
 bool Execution::ThawStuckSupers() {
   bool any = false;
   for (int sb = 0; sb < world_.supers(); ++sb) {
-    if (frozen_[sb]) {
+    if (st_.frozen[sb]) {
       ThawSuper(sb, /*implicit=*/true);
       any = true;
     }
@@ -255,7 +237,7 @@ bool Execution::ThawStuckSupers() {
 }
 
 void Execution::Continue(int t) {
-  ThreadState& th = threads_[t];
+  ThreadState& th = st_.threads[t];
   th.parked = false;
   if (tsan_) tsan::SwitchTo(fibers_[t]);
   RunSlice(t, th.parked_acquired);
@@ -263,7 +245,7 @@ void Execution::Continue(int t) {
 }
 
 void Execution::RunSlice(int t, bool acquired) {
-  ThreadState& th = threads_[t];
+  ThreadState& th = st_.threads[t];
   for (;;) {
     if (th.depth == 0) {
       if (th.op_index + 1 >= static_cast<int>(program_.threads[t].size())) {
@@ -287,7 +269,7 @@ void Execution::RunSlice(int t, bool acquired) {
         acquired = true;
         int inst = ResolveLock(f, in.lock);
         int cls = world_.ClassOf(inst, in.lock.subclass);
-        LockState& s = locks_[inst];
+        LockState& s = st_.locks[inst];
         Touch(inst, !in.read);
         bool was_blocked = th.status == ThreadState::Status::kBlocked;
         if (!was_blocked) {
@@ -324,7 +306,7 @@ void Execution::RunSlice(int t, bool acquired) {
         acquired = true;
         int inst = ResolveLock(f, in.lock);
         int cls = world_.ClassOf(inst, in.lock.subclass);
-        LockState& s = locks_[inst];
+        LockState& s = st_.locks[inst];
         Touch(inst, !in.read);
         if (CanAcquire(s, in.read)) {
           tsan::TryLock(TsanMutex(inst, cls), in.read, true);
@@ -364,10 +346,10 @@ void Execution::RunSlice(int t, bool acquired) {
       }
       case Opc::kFreezeBegin:
         if (footprint_) footprint_->supers_read |= Footprint::Bit(in.sb);
-        if (frozen_[in.sb] || freezing_[in.sb] >= 0) {
+        if (st_.frozen[in.sb] || st_.freezing[in.sb] >= 0) {
           f.pc = in.target;  // freeze_super(): -EBUSY
         } else {
-          freezing_[in.sb] = static_cast<int8_t>(t);
+          st_.freezing[in.sb] = static_cast<int8_t>(t);
           if (footprint_) footprint_->supers_written |= Footprint::Bit(in.sb);
           ++f.pc;
         }
@@ -378,12 +360,12 @@ void Execution::RunSlice(int t, bool acquired) {
         for (int lvl = 2; lvl >= 0; --lvl) {
           int inst = world_.SbWriters(in.sb, lvl);
           Release(t, inst, /*implicit=*/true);
-          locks_[inst].writer = kOwnerSb;
+          st_.locks[inst].writer = kOwnerSb;
           Touch(inst, true);
         }
         if (footprint_) footprint_->supers_written |= Footprint::Bit(in.sb);
-        frozen_[in.sb] = 1;
-        freezing_[in.sb] = -1;
+        st_.frozen[in.sb] = 1;
+        st_.freezing[in.sb] = -1;
         Event e = MakeEvent(EventKind::kFrozen, t);
         e.inode = in.sb;
         Emit(e);
@@ -392,7 +374,7 @@ void Execution::RunSlice(int t, bool acquired) {
       }
       case Opc::kThaw:
         if (footprint_) footprint_->supers_read |= Footprint::Bit(in.sb);
-        if (frozen_[in.sb]) ThawSuper(in.sb, /*implicit=*/false);
+        if (st_.frozen[in.sb]) ThawSuper(in.sb, /*implicit=*/false);
         ++f.pc;
         break;
       case Opc::kCall: {
@@ -420,8 +402,8 @@ void Execution::RunSlice(int t, bool acquired) {
         int inode = Inode(f, in.ref);
         bool set = in.op == Opc::kSetXattr;
         if (footprint_) footprint_->inodes_written |= Footprint::Bit(inode);
-        if (set) flags_[inode] |= uint64_t{1} << in.bit;
-        else flags_[inode] &= ~(uint64_t{1} << in.bit);
+        if (set) st_.flags[inode] |= uint64_t{1} << in.bit;
+        else st_.flags[inode] &= ~(uint64_t{1} << in.bit);
         Event e = MakeEvent(EventKind::kXattr, t);
         e.inode = inode;
         e.bit = in.bit;
@@ -432,12 +414,12 @@ void Execution::RunSlice(int t, bool acquired) {
       }
       case Opc::kSetFlag:
         if (footprint_) footprint_->inodes_written |= Footprint::Bit(Inode(f, in.ref));
-        flags_[Inode(f, in.ref)] |= uint64_t{1} << in.bit;
+        st_.flags[Inode(f, in.ref)] |= uint64_t{1} << in.bit;
         ++f.pc;
         break;
       case Opc::kClearFlag:
         if (footprint_) footprint_->inodes_written |= Footprint::Bit(Inode(f, in.ref));
-        flags_[Inode(f, in.ref)] &= ~(uint64_t{1} << in.bit);
+        st_.flags[Inode(f, in.ref)] &= ~(uint64_t{1} << in.bit);
         ++f.pc;
         break;
       case Opc::kModify: {
@@ -461,11 +443,11 @@ void Execution::RunSlice(int t, bool acquired) {
 }
 
 Site Execution::SiteOf(int t) const {
-  const ThreadState& th = threads_[t];
+  const ThreadState& th = st_.threads[t];
   Site s;
   s.thread = t;
   s.op_index = th.op_index;
-  s.step = static_cast<int>(step_);
+  s.step = static_cast<int>(st_.step);
   if (th.depth > 0) {
     s.routine = th.frames[th.depth - 1].routine;
     s.pc = th.frames[th.depth - 1].pc;
@@ -475,16 +457,16 @@ Site Execution::SiteOf(int t) const {
 
 std::vector<int> Execution::WaitsFor(int t) const {
   std::vector<int> out;
-  const ThreadState& th = threads_[t];
+  const ThreadState& th = st_.threads[t];
   if (th.status != ThreadState::Status::kBlocked) return out;
-  const LockState& s = locks_[th.want_inst];
+  const LockState& s = st_.locks[th.want_inst];
   if (s.writer >= 0) out.push_back(s.writer);
   // A writer waits for every reader, itself included (a nested read).
   for (int o = 0; o < threads() && !th.want_read; ++o)
     if (s.reader_count[o] > 0) out.push_back(o);
   if (th.want_read && s.writers_waiting > 0) {
     for (int o = 0; o < threads(); ++o) {
-      const ThreadState& w = threads_[o];
+      const ThreadState& w = st_.threads[o];
       if (o != t && w.status == ThreadState::Status::kBlocked && w.want_inst == th.want_inst && !w.want_read)
         out.push_back(o);
     }
@@ -495,7 +477,7 @@ std::vector<int> Execution::WaitsFor(int t) const {
 }
 
 ThreadSnapshot Execution::Snapshot(int t) const {
-  const ThreadState& th = threads_[t];
+  const ThreadState& th = st_.threads[t];
   ThreadSnapshot s;
   s.thread = t;
   s.done = th.status == ThreadState::Status::kDone;

@@ -66,10 +66,11 @@ struct RunLimits {
   bool tsan = true;
 };
 
-// The mutable state of a run as a value: what the explorer (model/verify)
-// saves before a step and restores, to backtrack or to jump between
-// branches. The schedule so far is part of it; the completion order is kept
-// by length only (restores of it must go back to an ancestor).
+// The mutable state of a run as a value. Execution keeps it in one member,
+// so what the explorer (model/verify) saves before a step and restores, to
+// backtrack or to jump between branches, is that member. The schedule so far
+// is part of it; the completion order is kept by length only (Save() fills
+// completed_len; restores must go back to an ancestor).
 struct ExecState {
   std::vector<ThreadState> threads;
   std::vector<LockState> locks;
@@ -111,33 +112,33 @@ class Execution {
   void Restore(const ExecState& s);
   // Opens or closes thread `t` (see ThreadState::open). Closing a parked
   // thread and Continue() finishes it.
-  void set_open(int t, bool open) { threads_[t].open = open; }
+  void set_open(int t, bool open) { st_.threads[t].open = open; }
   // Resumes the step thread `t` parked in, after the explorer appended an op
   // to the program (or closed the thread). Part of the same step: no new
   // scheduling decision, footprint accumulates.
   void Continue(int t);
   // Flags every inode starts with (default: the scheme's `init` lines).
-  void set_flags(const std::vector<uint64_t>& flags) { flags_ = flags; }
+  void set_flags(const std::vector<uint64_t>& flags) { st_.flags = flags; }
   // When set, each Step() clears it and records the step's accesses.
   void set_footprint(Footprint* fp) { footprint_ = fp; }
 
   // ---- read-only view for oracles and reports ----
   const World& world() const { return world_; }
   const Program& program() const { return program_; }
-  int threads() const { return static_cast<int>(threads_.size()); }
-  const ThreadState& thread(int t) const { return threads_[t]; }
-  const LockState& lock(int inst) const { return locks_[inst]; }
-  uint64_t flags(int inode) const { return flags_[inode]; }
-  const std::vector<uint64_t>& all_flags() const { return flags_; }
-  bool frozen(int sb) const { return frozen_[sb] != 0; }
-  int freezing(int sb) const { return freezing_[sb]; }  // thread freezing it, or -1
-  int64_t steps() const { return step_; }
+  int threads() const { return static_cast<int>(st_.threads.size()); }
+  const ThreadState& thread(int t) const { return st_.threads[t]; }
+  const LockState& lock(int inst) const { return st_.locks[inst]; }
+  uint64_t flags(int inode) const { return st_.flags[inode]; }
+  const std::vector<uint64_t>& all_flags() const { return st_.flags; }
+  bool frozen(int sb) const { return st_.frozen[sb] != 0; }
+  int freezing(int sb) const { return st_.freezing[sb]; }  // thread freezing it, or -1
+  int64_t steps() const { return st_.step; }
   // Switches away from a thread that could have kept running.
-  int64_t preemptions() const { return preemptions_; }
-  int last_thread() const { return last_thread_; }
-  const std::vector<uint8_t>& schedule() const { return schedule_; }
-  // The step at which each schedule_ decision was taken.
-  const std::vector<int64_t>& decision_steps() const { return decision_steps_; }
+  int64_t preemptions() const { return st_.preemptions; }
+  int last_thread() const { return st_.last_thread; }
+  const std::vector<uint8_t>& schedule() const { return st_.schedule; }
+  // The step at which each schedule() decision was taken.
+  const std::vector<int64_t>& decision_steps() const { return st_.decision_steps; }
   // (thread, op_index) in the order ops completed.
   const std::vector<std::pair<int, int>>& completion_order() const { return completed_; }
   bool all_done() const;
@@ -179,16 +180,7 @@ class Execution {
   std::vector<Oracle*> oracles_;
   RunLimits limits_;
 
-  std::vector<ThreadState> threads_;
-  std::vector<LockState> locks_;
-  std::vector<uint64_t> flags_;
-  std::vector<uint8_t> frozen_;
-  std::vector<int8_t> freezing_;
-  int64_t step_ = 0;
-  int64_t preemptions_ = 0;
-  int last_thread_ = -1;
-  std::vector<uint8_t> schedule_;
-  std::vector<int64_t> decision_steps_;
+  ExecState st_;  // everything Save()/Restore() move, in one value
   std::vector<std::pair<int, int>> completed_;
   Footprint* footprint_ = nullptr;
   bool tsan_ = false;          // annotating for TSan (tsan build and limits_.tsan)

@@ -67,21 +67,15 @@ int CmdVerify(const std::vector<std::string>& args) {
     std::cerr << "ovlfuzz verify: warning: the shared visited set filled up; raise --memory for speed\n";
   const VerifyStats& st = run.result.stats;
 
-  nlohmann::json summary{{"scheme", world.scheme().name},
-                         {"bounds", bounds},
-                         {"threads", o.threads},
-                         {"ops", o.ops},
-                         {"preemptions", o.preemptions},
-                         {"reduce", o.reduce},
-                         {"complete", st.complete},
-                         {"seconds", run.seconds},
-                         {"states", st.states},
-                         {"transitions", st.transitions},
-                         {"schedules", st.schedules},
-                         {"revisits", st.revisits},
-                         {"replays", st.replays},
-                         {"phase", st.phase},
-                         {"findings", nlohmann::json::array()}};
+  nlohmann::json summary = StatsJson(st);
+  summary.update({{"scheme", world.scheme().name},
+                  {"bounds", bounds},
+                  {"threads", o.threads},
+                  {"ops", o.ops},
+                  {"preemptions", o.preemptions},
+                  {"reduce", o.reduce},
+                  {"seconds", run.seconds},
+                  {"findings", nlohmann::json::array()}});
   std::set<std::string> bugs;
   for (VerifyFinding& f : run.result.findings) {
     if (!o.all && &f == &run.result.findings.front()) {

@@ -54,12 +54,6 @@ void AddStats(VerifyStats* a, const VerifyStats& b) {
   a->visited_full |= b.visited_full;
 }
 
-nlohmann::json StatsJson(const VerifyStats& s) {
-  return {{"states", s.states},     {"transitions", s.transitions}, {"schedules", s.schedules},
-          {"revisits", s.revisits}, {"replays", s.replays},         {"subtrees", s.subtrees},
-          {"subtrees_done", s.subtrees_done}, {"phase", s.phase},   {"complete", s.complete},
-          {"visited_full", s.visited_full}};
-}
 
 VerifyStats StatsFromJson(const nlohmann::json& j) {
   VerifyStats s;
@@ -277,6 +271,13 @@ VerifyRun RunForked(const World& world, const VerifyOptions& o, int jobs, size_t
 }
 
 }  // namespace
+
+nlohmann::json StatsJson(const VerifyStats& s) {
+  return {{"states", s.states},     {"transitions", s.transitions}, {"schedules", s.schedules},
+          {"revisits", s.revisits}, {"replays", s.replays},         {"subtrees", s.subtrees},
+          {"subtrees_done", s.subtrees_done}, {"phase", s.phase},   {"complete", s.complete},
+          {"visited_full", s.visited_full}};
+}
 
 std::string FormatCount(int64_t n) {
   char buf[32];

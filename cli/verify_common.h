@@ -7,6 +7,7 @@
 #include <string>
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include "model/verify/explorer.h"
 #include "model/world/world.h"
@@ -35,6 +36,10 @@ VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, size_t
 // Writes the finding as `<out>/<kind>-<hash>.ovl` (kept if it exists).
 std::string WriteVerifyArtifact(const World& world, const std::string& scheme_ref, const std::string& out_dir,
                                 const VerifyFinding& f);
+
+// The counters of a verify run as JSON (verify.json, and the lines --jobs
+// children send their parent).
+nlohmann::json StatsJson(const VerifyStats& s);
 
 // 1234567 -> "1.23M"
 std::string FormatCount(int64_t n);

@@ -58,6 +58,7 @@ int CmdMinimize(const std::vector<std::string>& args);
 int CmdTriage(const std::vector<std::string>& args);
 int CmdVerify(const std::vector<std::string>& args);
 int CmdDiff(const std::vector<std::string>& args);
+int CmdExplain(const std::vector<std::string>& args);
 int CmdHitrate(const std::vector<std::string>& args);
 int CmdSchemes(const std::vector<std::string>& args);
 int CmdCheckScheme(const std::vector<std::string>& args);

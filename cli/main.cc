@@ -21,12 +21,13 @@ const char kUsage[] =
     "  triage        replay every artifact in a directory, group by signature\n"
     "  verify        explore every program and schedule within bounds (exhaustive, reduced)\n"
     "  diff          compare the findings of two schemes on the same programs\n"
+    "  explain       turn a lockdep splat into a model reproducer, or prove its chain absent\n"
     "  hitrate       how often a randomized strategy hits a reproducer's bug, vs PCT's bound\n"
     "  schemes       list the built-in schemes\n"
     "  check-scheme  validate a scheme file\n"
     "\n"
     "Run 'ovlfuzz <command> --help' for the options of a command.\n"
-    "Exit status: 0 clean, 1 finding, 2 bad usage or input.\n";
+    "Exit status: 0 clean, 1 finding, 2 bad usage or input, 3 cut short (verify, explain).\n";
 
 }  // namespace
 
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
     if (cmd == "triage") return CmdTriage(args);
     if (cmd == "verify") return CmdVerify(args);
     if (cmd == "diff") return CmdDiff(args);
+    if (cmd == "explain") return CmdExplain(args);
     if (cmd == "hitrate") return CmdHitrate(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);

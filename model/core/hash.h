@@ -19,6 +19,14 @@ inline uint64_t Fnv1a64(std::string_view data, uint64_t h = 0xcbf29ce484222325UL
   return h;
 }
 
+// Folds one word into a running hash (state keys, abstract states): fast
+// and well mixed, not stable across releases like Fnv1a64.
+inline uint64_t MixWord(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
+}
+
 inline std::string Hex64(uint64_t v) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));

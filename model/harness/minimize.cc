@@ -73,7 +73,9 @@ class Minimizer {
     RunResult result;
   };
 
-  bool Shows(const RunResult& r) const { return ShowsSignature(r, signature_); }
+  bool Shows(const RunResult& r) const {
+    return ShowsSignature(r, signature_) && (!options_.accept || options_.accept(r));
+  }
 
   bool Try(const Program& p, Strategy& s, std::vector<uint8_t>* schedule, RunResult* result) {
     ++runs_;

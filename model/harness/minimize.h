@@ -28,6 +28,9 @@ struct MinimizeOptions {
   double max_seconds = 30;
   RunLimits limits;
   int random_schedules = 256;  // PCT/random tries per candidate after the others
+  // When set, a run must also pass this to count as reproducing (explain:
+  // the signature's chain must still close where the splat's does).
+  std::function<bool(const RunResult&)> accept;
 };
 
 struct ReproSize {

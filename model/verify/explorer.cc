@@ -97,7 +97,15 @@ class Explorer : public Oracle {
       std::sort(result_.union_edges.begin(), result_.union_edges.end());
     }
     bool phase2 = o_.only_phase == 2;
-    if (o_.only_phase == 0 && o_.reduce && !stop_ && (o_.all || result_.findings.empty())) {
+    if (goal_mode_) {
+      // Only goals whose every edge some run makes can be completed.
+      for (const std::vector<uint64_t>& g : o_.goals)
+        if (std::all_of(g.begin(), g.end(), [&](uint64_t e) { return union_.count(e) != 0; })) {
+          live_goals_.push_back(g);
+          scc_.insert(g.begin(), g.end());
+        }
+      phase2 = !live_goals_.empty();
+    } else if (o_.only_phase == 0 && o_.reduce && !stop_ && (o_.all || result_.findings.empty())) {
       std::vector<uint64_t> cyclic = CyclicEdges(result_.union_edges);
       scc_.insert(cyclic.begin(), cyclic.end());
       phase2 = !scc_.empty();
@@ -118,11 +126,18 @@ class Explorer : public Oracle {
     switch (e.kind) {
       case EventKind::kAttempt: {
         const ThreadState& th = x.thread(e.thread);
+        int op = program_.threads[e.thread][e.op_index].routine;
         if (HeldOfClass(th.held, e.cls)) {
-          if (phase_ == 1) candidate_ = true;  // possible recursive locking
+          const uint64_t self = static_cast<uint64_t>(e.cls) << 32 | static_cast<uint32_t>(e.cls);
+          if (!goal_mode_) {
+            if (phase_ == 1) candidate_ = true;  // possible recursive locking
+          } else if (phase_ == 1) {
+            union_.insert(self);
+          } else if (scc_.count(self)) {
+            AddDep(Dep{static_cast<int16_t>(e.cls), static_cast<int16_t>(e.cls), static_cast<int16_t>(op)});
+          }
           return;
         }
-        int op = program_.threads[e.thread][e.op_index].routine;
         ForEachDependencySource(th.held, [&](const HeldLock& h) {
           if (phase_ == 1) {
             union_.insert(static_cast<uint64_t>(h.cls) << 32 | static_cast<uint32_t>(e.cls));
@@ -134,11 +149,11 @@ class Explorer : public Oracle {
       }
       case EventKind::kModify:
       case EventKind::kXattr:
-        if (phase_ == 1 && UnprotectedModification(e, x) >= 0) candidate_ = true;
+        if (phase_ == 1 && !goal_mode_ && UnprotectedModification(e, x) >= 0) candidate_ = true;
         break;
       case EventKind::kBadUnlock:
       case EventKind::kSchemeError:
-        if (phase_ == 1) candidate_ = true;
+        if (phase_ == 1 && !goal_mode_) candidate_ = true;
         break;
       case EventKind::kSkipped:
         if (e.skipped && !e.skipped->empty()) {
@@ -262,6 +277,7 @@ class Explorer : public Oracle {
     if (thawed_) sleep.mask = 0;  // the environment's thaw wakes everybody
     if (!any) {
       ++result_.stats.schedules;
+      if (goal_mode_) return;  // goals are checked as their edges appear
       if (!o_.reduce) Replay();
       else if (!x_->all_done() || (can_skip_ && !extras_.skips.empty() && ReferenceDiffers())) {
         if (phase_ == 1) Replay();
@@ -270,7 +286,7 @@ class Explorer : public Oracle {
     }
     if (x_->steps() >= limits_.max_steps) {
       ++result_.stats.schedules;
-      if (phase_ == 1) Replay();  // a hang
+      if (phase_ == 1 && !goal_mode_) Replay();  // a hang
       return;
     }
     uint8_t todo = 0;
@@ -419,6 +435,12 @@ class Explorer : public Oracle {
   void AddDep(const Dep& d) {
     for (const Dep& e : extras_.deps)
       if (e.from == d.from && e.to == d.to) return;  // lockdep keeps the first
+    if (goal_mode_) {
+      extras_.deps.push_back(d);
+      fp_.pseudo |= kPseudoDeps;
+      if (GoalComplete()) candidate_ = true;
+      return;
+    }
     // Does d.to already reach d.from? Then d closes a cycle.
     std::vector<int16_t> stack{d.to}, seen{d.to};
     bool closes = d.to == d.from;
@@ -462,12 +484,40 @@ class Explorer : public Oracle {
     return false;
   }
 
+  bool GoalComplete() const {
+    for (const std::vector<uint64_t>& g : live_goals_) {
+      bool all = true;
+      for (uint64_t e : g) {
+        bool has = false;
+        for (const Dep& d : extras_.deps)
+          if ((static_cast<uint64_t>(d.from) << 32 | static_cast<uint32_t>(d.to)) == e) has = true;
+        all = all && has;
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+
   // Runs the current path (or, mid-run, its prefix and a default rest)
-  // with the real oracles; keeps each new signature.
+  // with the real oracles; keeps each new signature (goal mode: the
+  // finding goal_match picks).
   void Replay() {
     ++result_.stats.replays;
     auto strategy = MakeReplayStrategy(x_->schedule());
     RunResult r = RunOnce(world_, program_, *strategy, o_.limits);
+    if (goal_mode_) {
+      int i = o_.goal_match ? o_.goal_match(r) : -1;
+      if (i < 0 || !signatures_.insert(r.findings[i].signature).second) return;
+      VerifyFinding vf;
+      vf.finding = std::move(r.findings[i]);
+      vf.program = program_;
+      vf.schedule = r.schedule;
+      vf.steps = FindingStep(vf.finding, r.steps);
+      result_.findings.push_back(std::move(vf));
+      result_.stats.findings = static_cast<int64_t>(result_.findings.size());
+      if (!o_.all) stop_ = true;
+      return;
+    }
     for (Finding& f : r.findings) {
       if (!signatures_.insert(f.signature).second) continue;
       VerifyFinding vf;
@@ -483,6 +533,8 @@ class Explorer : public Oracle {
 
   const World& world_;
   const VerifyOptions& o_;
+  const bool goal_mode_ = !o_.goals.empty();
+  std::vector<std::vector<uint64_t>> live_goals_;  // goals phase 1 found every edge of
   const VerifyProgress& progress_;
   std::unique_ptr<Strategy> replay_;
   RunLimits limits_;

@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "model/exec/execution.h"
+#include "model/harness/run_once.h"
 #include "model/oracle/finding.h"
 #include "model/program/program.h"
 #include "model/world/world.h"
@@ -81,6 +82,15 @@ struct VerifyOptions {
   size_t shared_slots = 0;
   int only_phase = 0;  // 0: both, as needed; 1 or 2: that phase only
   std::vector<uint64_t> phase2_edges;
+  // Goal mode (`ovlfuzz explain`): instead of every finding, look for a run
+  // whose lock-order graph holds every edge (from << 32 | to; from == to:
+  // an acquisition of a class the thread holds) of one of `goals`. Phase 1
+  // collects the union of edges; a goal with an edge outside it is absent
+  // within the bounds. Phase 2 tracks the remaining goals' edges as state
+  // and replays each run that completes a goal: `goal_match` returns the
+  // index of the finding that shows the chain, or -1 to keep searching.
+  std::vector<std::vector<uint64_t>> goals;
+  std::function<int(const RunResult&)> goal_match;
 };
 
 struct VerifyStats {

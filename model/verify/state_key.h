@@ -13,15 +13,10 @@
 
 #include <cstdint>
 
+#include "model/core/hash.h"
 #include "model/exec/execution.h"
 
 namespace ovlfuzz {
-
-inline uint64_t MixWord(uint64_t h, uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
-  h *= 0xbf58476d1ce4e5b9ULL;
-  return h ^ (h >> 31);
-}
 
 struct StateKey {
   uint64_t hash = 0;

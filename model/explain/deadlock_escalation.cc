@@ -1,0 +1,65 @@
+#include "model/explain/deadlock_escalation.h"
+
+#include <algorithm>
+
+namespace ovlfuzz {
+
+std::vector<Program> DeadlockCandidates(const World& world, const Program& program, const Finding& chain) {
+  const Scheme& s = world.scheme();
+  std::vector<OpCall> freezers;
+  for (int op : s.ops)
+    if (s.Contains(op, Opc::kFreezeBegin) && s.routines[op].params.empty()) {
+      OpCall c;
+      c.routine = static_cast<int16_t>(op);
+      freezers.push_back(c);
+    }
+  // The ops that created the chain's dependencies, one thread each.
+  Program edges;
+  for (const ChainLink& l : chain.chain) {
+    if (l.site.thread < 0 || l.site.op_index < 0) continue;
+    const std::vector<OpCall> one{program.threads[l.site.thread][l.site.op_index]};
+    if (std::find(edges.threads.begin(), edges.threads.end(), one) == edges.threads.end()) edges.threads.push_back(one);
+  }
+  std::vector<Program> out;
+  auto add = [&](Program p) {
+    if (p.threads.empty() || static_cast<int>(p.threads.size()) > kMaxThreads) return;
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+  };
+  for (const Program* base : {static_cast<const Program*>(&edges), &program}) {
+    add(*base);
+    for (const OpCall& f : freezers) {
+      Program p = *base;
+      p.threads.push_back({f});
+      add(std::move(p));
+    }
+  }
+  return out;
+}
+
+bool DeadlockOnChain(const ChainGoal& goal, const Finding& f) {
+  if (f.kind != FindingKind::kDeadlock || f.cycle.empty()) return false;
+  for (int t : f.cycle)
+    if (t < 0 || t >= static_cast<int>(f.threads.size()) || !goal.HasClass(f.threads[t].wait_cls)) return false;
+  return true;
+}
+
+bool EscalateToDeadlock(const World& world, const ChainGoal& goal, const Program& program, const Finding& chain,
+                        const RunLimits& limits, const std::function<bool()>& should_stop, VerifyFinding* out) {
+  for (const Program& p : DeadlockCandidates(world, program, chain)) {
+    if (should_stop && should_stop()) return false;
+    VerifyOptions o;
+    o.fixed_program = &p;
+    o.all = true;
+    o.limits = limits;
+    o.should_stop = should_stop;
+    VerifyResult r = Verify(world, o);
+    for (VerifyFinding& f : r.findings)
+      if (DeadlockOnChain(goal, f.finding)) {
+        *out = std::move(f);
+        return true;
+      }
+  }
+  return false;
+}
+
+}  // namespace ovlfuzz

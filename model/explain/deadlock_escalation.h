@@ -1,0 +1,31 @@
+// From lockdep's "possible" deadlock to a real one: once a chain is
+// reproduced, build the programs that could deadlock on it (the ops that
+// created its dependencies, one thread each; the reproducer's own threads;
+// each with and without a freezer, since sb_writers readers only block
+// behind a queued writer) and explore every schedule of each. A deadlock
+// counts when every lock its wait-for cycle waits on is a class of the
+// chain.
+#ifndef OVLFUZZ_MODEL_EXPLAIN_DEADLOCK_ESCALATION_H_
+#define OVLFUZZ_MODEL_EXPLAIN_DEADLOCK_ESCALATION_H_
+
+#include <functional>
+
+#include "model/explain/chain_goal.h"
+#include "model/verify/explorer.h"
+
+namespace ovlfuzz {
+
+// The programs tried, in order.
+std::vector<Program> DeadlockCandidates(const World& world, const Program& program, const Finding& chain);
+
+// True when every thread of `f`'s wait-for cycle waits on a class of the goal.
+bool DeadlockOnChain(const ChainGoal& goal, const Finding& f);
+
+// Explores the candidates' schedules until `should_stop`; on success *out
+// holds the first deadlock on the chain found.
+bool EscalateToDeadlock(const World& world, const ChainGoal& goal, const Program& program, const Finding& chain,
+                        const RunLimits& limits, const std::function<bool()>& should_stop, VerifyFinding* out);
+
+}  // namespace ovlfuzz
+
+#endif  // OVLFUZZ_MODEL_EXPLAIN_DEADLOCK_ESCALATION_H_

@@ -25,6 +25,7 @@ std::vector<SplatFrame> TopFrames(const std::vector<SplatFrame>& frames) {
   std::vector<SplatFrame> out;
   for (const SplatFrame& f : frames) {
     if (f.IsLockingInternal()) continue;
+    if (std::any_of(out.begin(), out.end(), [&](const SplatFrame& o) { return o.Short() == f.Short(); })) continue;
     out.push_back(f);
     if (out.size() == kTopFrames) break;
   }
@@ -202,6 +203,8 @@ std::string ExplainText(const World& world, const Splat& splat, const ExplainRes
       o << "\ndeadlock: " << ProgramLine(world, r.deadlock.program) << "\n\n"
         << dctx.Render(r.deadlock_result.findings[r.deadlock_finding])
         << "replay: ovlfuzz replay " << ShellQuote(files.deadlock) << "\n";
+    } else if (!r.deadlock_note.empty()) {
+      o << "\nno deadlock: " << r.deadlock_note << "\n";
     } else {
       o << "\nno deadlock: no schedule of the chain's ops (with or without a freezer) blocks every thread on the "
            "chain's locks\n";

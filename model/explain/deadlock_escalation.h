@@ -15,14 +15,17 @@
 
 namespace ovlfuzz {
 
-// The programs tried, in order.
+// The programs tried, in order (those within kMaxThreads).
 std::vector<Program> DeadlockCandidates(const World& world, const Program& program, const Finding& chain);
+// Threads of the first candidate before the limit: one per op that created
+// a dependency of the chain, plus a freezer when the scheme has one.
+int DeadlockThreadsNeeded(const World& world, const Program& program, const Finding& chain);
 
 // True when every thread of `f`'s wait-for cycle waits on a class of the goal.
 bool DeadlockOnChain(const ChainGoal& goal, const Finding& f);
 
 // Explores the candidates' schedules until `should_stop`; on success *out
-// holds the first deadlock on the chain found.
+// holds the deadlock on the chain that waits on most of its classes.
 bool EscalateToDeadlock(const World& world, const ChainGoal& goal, const Program& program, const Finding& chain,
                         const RunLimits& limits, const std::function<bool()>& should_stop, VerifyFinding* out);
 

@@ -8,7 +8,18 @@
 namespace ovlfuzz {
 namespace {
 
-const OpCall& PickWeighted(const std::vector<WeightedCall>& calls, Rng& rng) {
+// The first runs take the calls whose scheme lines match the splat best.
+constexpr int64_t kGreedyRuns = 256;
+
+const OpCall& PickWeighted(const std::vector<WeightedCall>& calls, bool greedy, Rng& rng) {
+  if (greedy) {
+    int top = 0;
+    for (const WeightedCall& c : calls) top = std::max(top, c.weight);
+    std::vector<const OpCall*> best;
+    for (const WeightedCall& c : calls)
+      if (c.weight == top) best.push_back(&c.call);
+    return *best[rng.Below(best.size())];
+  }
   int64_t total = 0;
   for (const WeightedCall& c : calls) total += c.weight;
   int64_t x = static_cast<int64_t>(rng.Below(static_cast<uint64_t>(total)));
@@ -20,11 +31,11 @@ const OpCall& PickWeighted(const std::vector<WeightedCall>& calls, Rng& rng) {
 }
 
 // One op call per dependency of the chain, shuffled onto 1..T threads.
-Program Structured(const World& world, const GoalCalls& g, const GenLimits& gen, Rng& rng) {
+Program Structured(const World& world, const GoalCalls& g, const GenLimits& gen, bool greedy, Rng& rng) {
   std::vector<OpCall> calls;
   const bool dedupe = rng.Chance(1, 2);
   for (const auto& options : g.calls) {
-    OpCall c = PickWeighted(options, rng);
+    OpCall c = PickWeighted(options, greedy, rng);
     if (!dedupe || std::find(calls.begin(), calls.end(), c) == calls.end()) calls.push_back(c);
   }
   if (rng.Chance(1, 4)) calls.insert(calls.begin() + rng.Below(calls.size() + 1), RandomOpCall(world, rng));
@@ -63,7 +74,7 @@ bool DirectedSearch(const World& world, const std::vector<GoalCalls>& goals, con
     if (p.threads.empty()) {
       // The best-ranked goal half of the time, any goal otherwise.
       size_t g = rng.Chance(1, 2) ? 0 : rng.Below(goals.size());
-      p = Structured(world, goals[g], o.gen, rng);
+      p = Structured(world, goals[g], o.gen, run < kGreedyRuns, rng);
     }
     StrategyConfig sc{rng.Chance(1, 2) ? StrategyKind::kRandom : StrategyKind::kPct, 3, rng.Next()};
     auto strategy = MakeStrategy(sc);

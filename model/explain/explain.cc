@@ -92,9 +92,12 @@ class Explainer {
     const Scheme& s = world_.scheme();
     for (size_t k = 0; k < g.edges.size(); ++k) {
       const std::vector<SplatFrame> frames = splat_.EdgeFrames(static_cast<int>(k));
+      const std::vector<SplatFrame> none, &held = k == 0 ? splat_.held.frames : none;
       std::vector<WeightedCall> calls;
       for (const StaticSite& site : graph_.Sites(g.edges[k].first, g.edges[k].second)) {
-        int w = 1 + MatchFrames(s, site.routine, site.pc, site.stack, frames).score;
+        int score = MatchFrames(s, site.routine, site.pc, site.stack, frames, {site.held_routine, site.held_pc}, held)
+                        .score;
+        int w = 1 + score * score;
         auto it = std::find_if(calls.begin(), calls.end(), [&](const WeightedCall& c) { return c.call == site.call; });
         if (it == calls.end()) calls.push_back({site.call, w});
         else it->weight = std::max(it->weight, w);
@@ -292,9 +295,16 @@ class Explainer {
     Progress("deadlock");
     const double until = Elapsed() + std::max(1.0, std::min(15.0, Left()));
     VerifyFinding dl;
-    if (!EscalateToDeadlock(world_, goal, r_.repro.program, r_.result.findings[r_.finding], o_.limits,
-                            [&] { return Elapsed() >= until; }, &dl))
+    const Finding& chain = r_.result.findings[r_.finding];
+    if (!EscalateToDeadlock(world_, goal, r_.repro.program, chain, o_.limits, [&] { return Elapsed() >= until; },
+                            &dl)) {
+      int needed = DeadlockThreadsNeeded(world_, r_.repro.program, chain);
+      if (needed > kMaxThreads)
+        r_.deadlock_note = "a deadlock on this chain needs " + std::to_string(needed) +
+                           " threads (one per op of the chain, and a freezer), more than the model's " +
+                           std::to_string(kMaxThreads);
       return;
+    }
     Repro d;
     d.scheme_hash = world_.scheme().hash;
     d.program = dl.program;

@@ -97,6 +97,7 @@ struct ExplainResult {
   Repro deadlock;
   RunResult deadlock_result;
   int deadlock_finding = -1;
+  std::string deadlock_note;  // why none was found, when the model cannot express it
   // absent / not-found
   bool static_proof = false;         // absent for any bounds
   std::vector<std::string> reasons;  // why the chain cannot close, per assignment

@@ -464,9 +464,15 @@ std::string SplatFrame::Base() const {
 }
 
 bool SplatFrame::IsLockingInternal() const {
-  static const char* const kInternal[] = {"lock_acquire", "__lock_acquire", "check_prev_add", "check_prevs_add",
-                                          "validate_chain", "arch_stack_walk", "stack_trace_save", "save_trace",
-                                          "check_noncircular", "print_circular_bug", "lock_acquire.part"};
+  // lockdep itself and the lock primitives (their wrappers such as
+  // inode_lock() or file_start_write() are what scheme lines name).
+  static const char* const kInternal[] = {
+      "lock_acquire", "__lock_acquire", "check_prev_add", "check_prevs_add", "validate_chain", "arch_stack_walk",
+      "stack_trace_save", "save_trace", "check_noncircular", "print_circular_bug", "down_write", "down_read",
+      "down_write_nested", "down_read_nested", "down_write_killable", "mutex_lock", "mutex_lock_nested",
+      "__mutex_lock", "__mutex_lock_common", "mutex_lock_interruptible_nested", "percpu_down_read",
+      "percpu_down_read_preempt_disable", "percpu_down_write", "rwsem_down_read_slowpath",
+      "rwsem_down_write_slowpath", "_raw_spin_lock", "dump_stack", "dump_stack_lvl", "__dump_stack"};
   if (location.rfind("kernel/locking/", 0) == 0) return true;
   std::string b = Base();
   return std::any_of(std::begin(kInternal), std::end(kInternal), [&](const char* k) { return b == k; });

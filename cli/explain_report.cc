@@ -67,13 +67,31 @@ std::string OpsOf(const World& world, const std::vector<int>& ops) {
   return s;
 }
 
-std::string Bounds(const World& world, const ProvenBounds& b) {
+// The largest bounds verify completed (those no other completed bound
+// contains), the ops and arguments they drew from, and the work done.
+std::string Bounds(const World& world, const std::vector<ProvenBounds>& proven) {
+  std::string sizes;
+  int64_t states = 0;
+  double seconds = 0;
+  for (const ProvenBounds& b : proven) {
+    states += b.stats.states;
+    seconds += b.seconds;
+    bool contained = false;
+    for (const ProvenBounds& o : proven)
+      contained |= &o != &b && o.threads >= b.threads && o.ops >= b.ops;
+    if (contained) continue;
+    sizes += (sizes.empty() ? "" : " and ") + std::to_string(b.threads) + " threads x " +
+             Plural(b.ops, "op", "ops");
+  }
+  const ProvenBounds& last = proven.back();
   VerifyOptions o;
-  o.threads = b.threads;
-  o.ops = b.ops;
-  o.only_ops = b.only_ops;
-  return DescribeBounds(world, o) + ", every schedule (" + FormatCount(b.stats.states) + " states, " +
-         Seconds(b.seconds) + ")";
+  o.threads = last.threads;
+  o.ops = last.ops;
+  o.only_ops = last.only_ops;
+  std::string d = DescribeBounds(world, o);  // "up to T threads x K ops, <the rest>"
+  d = d.substr(d.find(", ") + 2);
+  return "every schedule of up to " + sizes + " (" + d + "; " + FormatCount(states) + " states, " +
+         Seconds(seconds) + ")";
 }
 
 // Splat entries on the left, the model's dependency on the right.
@@ -185,9 +203,10 @@ std::string ExplainText(const World& world, const Splat& splat, const ExplainRes
     o << "   declare the missing classes in a scheme to explain this splat there (docs/explain.md)\n";
     return o.str();
   }
-  o << "mapping: " << r.mapping.Describe(world) << "\n"
-    << "   (lockdep's #N is boot order: classes match by name with #N as an unknown; " << r.assignments
-    << " assignment(s), " << r.feasible << " under which some op creates every dependency)\n";
+  const std::string assignments = std::to_string(r.assignments) + " way(s) to map the splat's classes (lockdep's #N "
+                                  "is boot order, so it is matched as an unknown), " +
+                                  std::to_string(r.feasible) + " under which some op creates every dependency";
+  if (r.verdict != Verdict::kAbsent) o << "mapping: " << r.mapping.Describe(world) << "\n   (" << assignments << ")\n";
   for (const std::string& w : r.warnings) o << "warning: " << w << "\n";
   if (r.verdict == Verdict::kReproduced) {
     o << "\n" << SideBySide(world, splat, r);
@@ -211,12 +230,18 @@ std::string ExplainText(const World& world, const Splat& splat, const ExplainRes
     }
     return o.str();
   }
+  if (r.verdict == Verdict::kAbsent) o << "why, for each of the " << assignments << ":\n";
   for (const std::string& why : r.reasons) o << "  " << why << "\n";
-  if (r.static_proof)
-    o << "proof: static, for any number of threads, ops and schedules: every path of every op of the scheme, "
-         "with every argument, was walked\n";
-  for (const ProvenBounds& b : r.proven) o << (r.static_proof ? "checked: " : "bounds: ") << Bounds(world, b) << "\n";
-  if (!r.cut.empty()) o << "cut: the search of " << r.cut << " ran out of time\n";
+  if (r.static_proof) {
+    o << "proof: static, for any number of threads, ops and schedules: every path of every op, with every "
+         "argument, was walked\n";
+    if (!r.proven.empty())
+      o << "cross-check: verify finds none of the chains in " << Bounds(world, r.proven) << "\n";
+    if (!r.cut.empty()) o << "   (" << r.cut << " stopped at the cross-check's share of the budget)\n";
+  } else {
+    if (!r.proven.empty()) o << "bounds: " << Bounds(world, r.proven) << "\n";
+    if (!r.cut.empty()) o << "cut: the search of " << r.cut << " ran out of time\n";
+  }
   if (r.fuzz_runs > 0)
     o << "fuzzing: " << FormatCount(r.fuzz_runs) << " directed runs, at best " << r.best_edges << " of "
       << r.mapping.edges.size() << " dependencies in one run\n";

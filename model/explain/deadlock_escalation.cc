@@ -1,7 +1,6 @@
 #include "model/explain/deadlock_escalation.h"
 
 #include <algorithm>
-#include <set>
 
 namespace ovlfuzz {
 
@@ -73,10 +72,11 @@ bool DeadlockOnChain(const ChainGoal& goal, const Finding& f) {
 
 bool EscalateToDeadlock(const World& world, const ChainGoal& goal, const Program& program, const Finding& chain,
                         const RunLimits& limits, const std::function<bool()>& should_stop, VerifyFinding* out) {
-  const int classes = static_cast<int>(std::set<int>(goal.cycle.begin(), goal.cycle.end()).size());
   int best = 0;
+  // The first candidate with a deadlock on the chain ends the search (the
+  // candidates grow): its deadlock that waits on most classes is kept.
   for (const Program& p : DeadlockCandidates(world, program, chain)) {
-    if (best == classes || (should_stop && should_stop())) break;
+    if (best > 0 || (should_stop && should_stop())) break;
     VerifyOptions o;
     o.fixed_program = &p;
     o.all = true;

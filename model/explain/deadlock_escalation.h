@@ -24,8 +24,9 @@ int DeadlockThreadsNeeded(const World& world, const Program& program, const Find
 // True when every thread of `f`'s wait-for cycle waits on a class of the goal.
 bool DeadlockOnChain(const ChainGoal& goal, const Finding& f);
 
-// Explores the candidates' schedules until `should_stop`; on success *out
-// holds the deadlock on the chain that waits on most of its classes.
+// Explores every schedule of each candidate in turn until one shows a
+// deadlock on the chain (or `should_stop`); *out is then that candidate's
+// deadlock waiting on most of the chain's classes.
 bool EscalateToDeadlock(const World& world, const ChainGoal& goal, const Program& program, const Finding& chain,
                         const RunLimits& limits, const std::function<bool()>& should_stop, VerifyFinding* out);
 

@@ -146,19 +146,23 @@ std::string ReportContext::Inversion(const Finding& f) const {
         << "       " << Where(l.site) << "\n"
         << "       " << SchemeLine(l.site) << "\n";
     }
-    o << "\nother info that might help us debug this:\n\n"
-      << "Chain exists of:\n  ";
-    for (size_t i = 0; i < f.chain.size(); ++i)
-      o << (i ? " --> " : "") << world_.ClassName(f.chain[i].cls);
+    // print_circular_lock_scenario(): source (#0) --> parent (#n-1) -->
+    // target (#n), and only when the parent is not the source (three or
+    // more classes); `rlock(` only on CPU0, for a read-held target or a
+    // read acquisition of the source.
     const ChainLink& target = f.chain.back();
     const ChainLink& parent = f.chain[f.chain.size() - 2];
+    o << "\nother info that might help us debug this:\n\n";
+    if (f.chain.size() > 2)
+      o << "Chain exists of:\n  " << world_.ClassName(now.cls) << " --> " << world_.ClassName(parent.cls) << " --> "
+        << world_.ClassName(target.cls) << "\n\n";
     const std::string pad(29, ' ');  // lockdep's CPU1 column
-    o << "\n\n Possible unsafe locking scenario:\n\n"
+    o << " Possible unsafe locking scenario:\n\n"
       << "       CPU0                    CPU1\n"
       << "       ----                    ----\n"
-      << "  " << Lk(world_, target.cls, target.read) << "\n"
-      << "  " << pad << Lk(world_, parent.cls, parent.read) << "\n"
-      << "  " << pad << Lk(world_, target.cls, target.read) << "\n"
+      << "  " << Lk(world_, target.cls, held ? held->read : target.read) << "\n"
+      << "  " << pad << Lk(world_, parent.cls, false) << "\n"
+      << "  " << pad << Lk(world_, target.cls, false) << "\n"
       << "  " << Lk(world_, now.cls, now.read) << "\n\n"
       << " *** DEADLOCK ***\n\n";
   }

@@ -21,8 +21,8 @@ std::vector<uint64_t> ChainGoal::EdgeKeys() const {
 
 bool ChainGoal::HasClass(int cls) const { return std::find(cycle.begin(), cycle.end(), cls) != cycle.end(); }
 
-uint32_t EdgesMade(const ChainGoal& goal, const RunResult& r) {
-  uint32_t made = 0;
+uint64_t EdgesMade(const ChainGoal& goal, const RunResult& r) {
+  uint64_t made = 0;
   if (goal.recursive) {
     for (const Finding& f : r.findings)
       if (MatchFinding(goal, f) != ChainMatch::kNone) made = 1;
@@ -31,7 +31,7 @@ uint32_t EdgesMade(const ChainGoal& goal, const RunResult& r) {
   for (size_t k = 0; k < goal.edges.size(); ++k)
     for (const ChainLink& l : r.edges)
       if (l.from_cls == goal.edges[k].first && l.cls == goal.edges[k].second) {
-        made |= 1u << k;
+        made |= uint64_t{1} << k;
         break;
       }
   return made;

@@ -27,8 +27,9 @@ struct ChainGoal {
 };
 
 // Bit k set: the run created the dependency of entry #k (recursive: the
-// thread acquired the class it held).
-uint32_t EdgesMade(const ChainGoal& goal, const RunResult& r);
+// thread acquired the class it held). Chains have at most kMaxSplatClasses.
+uint64_t EdgesMade(const ChainGoal& goal, const RunResult& r);
+inline uint64_t AllEdges(const ChainGoal& goal) { return (uint64_t{1} << goal.edges.size()) - 1; }
 
 enum class ChainMatch {
   kNone,

@@ -60,7 +60,7 @@ bool DirectedSearch(const World& world, const std::vector<GoalCalls>& goals, con
   if (goals.empty()) return false;
   Rng rng(o.seed);
   std::vector<Program> corpus;
-  std::set<std::pair<int, uint32_t>> seen;  // (goal, dependencies made)
+  std::set<std::pair<int, uint64_t>> seen;  // (goal, dependencies made)
   DirectedHit rotated;
   for (int64_t run = 0;; ++run) {
     if (o.max_runs > 0 && run >= o.max_runs) break;
@@ -82,16 +82,16 @@ bool DirectedSearch(const World& world, const std::vector<GoalCalls>& goals, con
     stats->runs = run + 1;
     for (size_t g = 0; g < goals.size(); ++g) {
       const ChainGoal& goal = goals[g].goal;
-      const uint32_t made = EdgesMade(goal, r);
+      const uint64_t made = EdgesMade(goal, r);
       if (made == 0) continue;
-      const int count = __builtin_popcount(made);
+      const int count = __builtin_popcountll(made);
       if (count > stats->best_edges) {
         stats->best_edges = count;
         stats->best_goal = static_cast<int>(g);
       }
       if (seen.emplace(static_cast<int>(g), made).second && corpus.size() < 1024) corpus.push_back(p);
       stats->corpus = corpus.size();
-      if (made != (1u << goal.edges.size()) - 1) continue;
+      if (made != AllEdges(goal)) continue;
       ChainMatch how;
       int f = ChainFinding(goal, r, &how);
       if (how == ChainMatch::kNone || (how == ChainMatch::kRotated && rotated.goal >= 0)) continue;

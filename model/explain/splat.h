@@ -48,6 +48,9 @@ struct ScenarioStep {
 
 enum class SplatKind { kCircular, kRecursive };
 
+// Longest chain ParseSplat() accepts (lockdep's reports stay far below).
+constexpr int kMaxSplatClasses = 32;
+
 struct Splat {
   std::string path;
   SplatKind kind = SplatKind::kCircular;

@@ -416,6 +416,9 @@ class Parser {
     const SplatEntry& first = s_.chain.front();  // #n
     const SplatEntry& last = s_.chain.back();    // #0
     if (first.number < 1) Fail(first.lock.line, "the dependency chain needs at least the entries -> #1 and -> #0");
+    if (first.number >= kMaxSplatClasses)
+      Fail(first.lock.line, "the dependency chain has " + std::to_string(first.number + 1) +
+                                " entries; explain handles up to " + std::to_string(kMaxSplatClasses));
     if (last.lock.cls != s_.acquiring.cls)
       Fail(last.lock.line, "chain entry -> #0 (" + last.lock.cls + ") is not the lock being acquired (" +
                                s_.acquiring.cls + ", line " + std::to_string(s_.acquiring.line) + ")");

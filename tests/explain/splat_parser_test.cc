@@ -204,3 +204,43 @@ TEST(SplatParser, ContradictionsAreErrors) {
 
 }  // namespace
 }  // namespace ovlfuzz
+
+namespace ovlfuzz {
+namespace {
+
+// The 3.x/4.x layout: "[ INFO: ... ]" header, no lock address, frames as
+// "[<ffffffff...>] func+0x../0x..", six-character usage strings.
+TEST(SplatParser, OldKernelLayout) {
+  Splat s = ParseSplat(
+      "[ 1.0] ======================================================\n"
+      "[ 1.0] [ INFO: possible circular locking dependency detected ]\n"
+      "[ 1.0] 3.18.0 #1 Not tainted\n"
+      "[ 1.0] -------------------------------------------------------\n"
+      "[ 1.0] cat/99 is trying to acquire lock:\n"
+      "[ 1.0]  (&pipe->mutex/1){+.+.+.}, at: [<ffffffff811d4b6c>] pipe_lock+0x1c/0x20\n"
+      "[ 1.0] \n"
+      "[ 1.0] but task is already holding lock:\n"
+      "[ 1.0]  (sb_writers#3){.+.+.+}, at: [<ffffffff811fa3e4>] do_splice+0x2e4/0x790\n"
+      "[ 1.0] \n"
+      "[ 1.0] which lock already depends on the new lock.\n"
+      "[ 1.0] \n"
+      "[ 1.0] the existing dependency chain (in reverse order) is:\n"
+      "[ 1.0] \n"
+      "-> #1 (sb_writers#3){.+.+.+}:\n"
+      "[ 1.0]        [<ffffffff810a1b72>] lock_acquire+0x92/0x1d0\n"
+      "[ 1.0]        [<ffffffff811c4e1f>] __sb_start_write+0x10f/0x1d0\n"
+      "[ 1.0] \n"
+      "-> #0 (&pipe->mutex/1){+.+.+.}:\n"
+      "[ 1.0]        [<ffffffff811d4b6c>] pipe_lock+0x1c/0x20\n",
+      "old.txt");
+  EXPECT_EQ(s.Cycle(), (std::vector<std::string>{"&pipe->mutex/1", "sb_writers#3"}));
+  EXPECT_EQ(s.acquiring.usage, "{+.+.+.}");
+  ASSERT_EQ(s.acquiring.frames.size(), 1u);
+  EXPECT_EQ(s.acquiring.frames[0].function, "pipe_lock");
+  ASSERT_EQ(s.Entry(1)->lock.frames.size(), 2u);
+  EXPECT_TRUE(s.Entry(1)->lock.frames[0].IsLockingInternal());
+  EXPECT_EQ(s.Entry(1)->lock.frames[1].function, "__sb_start_write");
+}
+
+}  // namespace
+}  // namespace ovlfuzz

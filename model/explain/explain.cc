@@ -305,16 +305,11 @@ class Explainer {
                            std::to_string(kMaxThreads);
       return;
     }
-    Repro d;
-    d.scheme_hash = world_.scheme().hash;
-    d.program = dl.program;
-    d.schedule = dl.schedule;
-    auto replay = MakeReplayStrategy(dl.schedule);
-    RunResult dres = RunOnce(world_, dl.program, *replay, o_.limits);
     MinimizeOptions dm = m;
     dm.accept = nullptr;
     dm.max_seconds = Elapsed() + std::max(1.0, std::min(10.0, Left()));
-    MinimizeResult dmin = Minimize(world_, d, dres, dl.finding.signature, dm);
+    MinimizeResult dmin;
+    if (!MinimizeSchedule(world_, dl.program, dl.schedule, dl.finding.signature, dm, &dmin)) return;
     r_.has_deadlock = true;
     r_.deadlock = dmin.repro;
     r_.deadlock_result = dmin.result;

@@ -262,6 +262,19 @@ MinimizeResult Minimize(const World& world, const Repro& input, const RunResult&
   return out;
 }
 
+bool MinimizeSchedule(const World& world, const Program& program, const std::vector<uint8_t>& schedule,
+                      const std::string& signature, const MinimizeOptions& options, MinimizeResult* out) {
+  Repro repro;
+  repro.scheme_hash = world.scheme().hash;
+  repro.program = program;
+  repro.schedule = schedule;
+  auto replay = MakeReplayStrategy(schedule);
+  RunResult r = RunOnce(world, program, *replay, options.limits);
+  if (!ShowsSignature(r, signature)) return false;
+  *out = Minimize(world, repro, r, signature, options);
+  return true;
+}
+
 std::string ShortestBinary(const World& world, const Repro& repro, const std::string& signature,
                            const RunLimits& limits) {
   auto reproduces = [&](const std::string& enc) {

@@ -54,6 +54,12 @@ struct MinimizeResult {
 MinimizeResult Minimize(const World& world, const Repro& input, const RunResult& input_result,
                         const std::string& signature, const MinimizeOptions& options);
 
+// Minimize() for a program and schedule with no reproducer yet (an
+// explorer's finding): replays the schedule, then minimizes. False (and
+// *out untouched) when the schedule does not show `signature`.
+bool MinimizeSchedule(const World& world, const Program& program, const std::vector<uint8_t>& schedule,
+                      const std::string& signature, const MinimizeOptions& options, MinimizeResult* out);
+
 // The shortest binary encoding (binary_codec.h) of a minimized reproducer
 // that still replays to `signature`: the program, the shortest prefix of
 // its schedule as scheduler choices (the decoder's PRNG, seed 0, picks the

@@ -58,18 +58,13 @@ void Exhaustive(const World& w, const VerifyOptions& vo, SideBugs* bugs, VerifyS
 // Shrinks the reproducer (the other-side check explores every schedule of
 // its program, so smaller is much cheaper), keeping its signature.
 VerifyFinding Minimized(const World& w, const VerifyFinding& f, const DiffOptions& o) {
-  Repro repro;
-  repro.scheme_ref = w.scheme().name;
-  repro.program = f.program;
-  repro.schedule = f.schedule;
-  auto replay = MakeReplayStrategy(f.schedule);
-  RunResult rr = RunOnce(w, f.program, *replay, o.limits);
-  if (!ShowsSignature(rr, f.finding.signature) || !o.elapsed) return f;
+  if (!o.elapsed) return f;
   MinimizeOptions mo;
   mo.elapsed = o.elapsed;
   mo.max_seconds = o.elapsed() + 5;
   mo.limits = o.limits;
-  MinimizeResult m = Minimize(w, repro, rr, f.finding.signature, mo);
+  MinimizeResult m;
+  if (!MinimizeSchedule(w, f.program, f.schedule, f.finding.signature, mo, &m)) return f;
   for (const Finding& g : m.result.findings)
     if (g.signature == f.finding.signature) return {g, m.repro.program, m.repro.schedule, FindingStep(g, m.result.steps)};
   return f;

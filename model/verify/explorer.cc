@@ -507,28 +507,22 @@ class Explorer : public Oracle {
     RunResult r = RunOnce(world_, program_, *strategy, o_.limits);
     if (goal_mode_) {
       int i = o_.goal_match ? o_.goal_match(r) : -1;
-      if (i < 0 || !signatures_.insert(r.findings[i].signature).second) return;
-      VerifyFinding vf;
-      vf.finding = std::move(r.findings[i]);
-      vf.program = program_;
-      vf.schedule = r.schedule;
-      vf.steps = FindingStep(vf.finding, r.steps);
-      result_.findings.push_back(std::move(vf));
-      result_.stats.findings = static_cast<int64_t>(result_.findings.size());
-      if (!o_.all) stop_ = true;
+      if (i >= 0) Keep(std::move(r.findings[i]), r);
       return;
     }
-    for (Finding& f : r.findings) {
-      if (!signatures_.insert(f.signature).second) continue;
-      VerifyFinding vf;
-      vf.finding = std::move(f);
-      vf.program = program_;
-      vf.schedule = r.schedule;
-      vf.steps = FindingStep(vf.finding, r.steps);
-      result_.findings.push_back(std::move(vf));
-      result_.stats.findings = static_cast<int64_t>(result_.findings.size());
-      if (!o_.all) stop_ = true;
-    }
+    for (Finding& f : r.findings) Keep(std::move(f), r);
+  }
+
+  void Keep(Finding f, const RunResult& r) {
+    if (!signatures_.insert(f.signature).second) return;
+    VerifyFinding vf;
+    vf.finding = std::move(f);
+    vf.program = program_;
+    vf.schedule = r.schedule;
+    vf.steps = FindingStep(vf.finding, r.steps);
+    result_.findings.push_back(std::move(vf));
+    result_.stats.findings = static_cast<int64_t>(result_.findings.size());
+    if (!o_.all) stop_ = true;
   }
 
   const World& world_;

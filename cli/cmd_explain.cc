@@ -51,8 +51,8 @@ std::string WriteArtifact(const std::string& dir, const std::string& base, const
   }
 }
 
-std::string WriteRepro(const World& world, const std::string& ref, const Splat& splat, Repro repro,
-                       const Finding& f, const std::string& out_dir) {
+std::string WriteRepro(const World& world, const std::string& ref, const Splat& splat, Repro repro, const Finding& f,
+                       const std::string& out_dir) {
   repro.scheme_ref = SchemeRefForRepro(ref);
   repro.scheme_hash = world.scheme().hash;
   std::string chain;
@@ -60,8 +60,8 @@ std::string WriteRepro(const World& world, const std::string& ref, const Splat& 
   repro.comments = {"# ovlfuzz explain: " + std::string(FindingKindName(f.kind)) + " for " + splat.path + ":" +
                         std::to_string(splat.header_line) + " (" + splat.title + ")",
                     "# splat chain: " + chain + splat.Cycle().front(), "# signature: " + f.signature};
-  return WriteArtifact(out_dir, Slug(world.scheme().name) + "-" + FindingKindName(f.kind) + "-" +
-                                    SignatureHash(f.signature),
+  return WriteArtifact(out_dir,
+                       Slug(world.scheme().name) + "-" + FindingKindName(f.kind) + "-" + SignatureHash(f.signature),
                        FormatRepro(world, repro));
 }
 
@@ -72,7 +72,8 @@ std::string Progress(const std::string& scheme, double t, const ExplainProgress&
     std::snprintf(buf, sizeof buf, "[explain %s] %6.1fs  fuzz: %s runs, at best %d of %d dependencies in one run",
                   scheme.c_str(), t, FormatCount(p.runs).c_str(), p.best_edges, p.goal_edges);
   else if (ph == "verify")
-    std::snprintf(buf, sizeof buf, "[explain %s] %6.1fs  verify %d threads x %d ops: phase %d, %s states, %s transitions",
+    std::snprintf(buf, sizeof buf,
+                  "[explain %s] %6.1fs  verify %d threads x %d ops: phase %d, %s states, %s transitions",
                   scheme.c_str(), t, p.threads, p.ops, p.verify.phase, FormatCount(p.verify.states).c_str(),
                   FormatCount(p.verify.transitions).c_str());
   else
@@ -84,17 +85,18 @@ std::string Progress(const std::string& scheme, double t, const ExplainProgress&
 
 int CmdExplain(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()
-      ("splat", po::value<std::string>()->required(), "the lockdep report (dmesg, console log or syzbot mail)")
-      ("scheme", po::value<std::vector<std::string>>(), "scheme to explain it on (repeatable; built-in name or "
-                                                         "file); default: every built-in")
-      ("seconds", po::value<double>()->default_value(60), "budget per scheme: directed fuzzing, then verify")
-      ("threads", po::value<int>(), "verify exactly this many threads (with --ops) instead of growing bounds")
-      ("ops", po::value<int>(), "verify exactly this many ops per thread (with --threads)")
-      ("seed", po::value<uint64_t>()->default_value(1), "seed of the directed fuzzing")
-      ("out", po::value<std::string>()->default_value("ovlfuzz-explain"), "directory for reproducers and explain.json")
-      ("format", po::value<std::string>()->default_value("text"), "stdout: text or json")
-      ("quiet,q", "no progress lines");
+  opts.add_options()("splat", po::value<std::string>()->required(),
+                     "the lockdep report (dmesg, console log or syzbot mail)")(
+      "scheme", po::value<std::vector<std::string>>(),
+      "scheme to explain it on (repeatable; built-in name or "
+      "file); default: every built-in")("seconds", po::value<double>()->default_value(60),
+                                        "budget per scheme: directed fuzzing, then verify")(
+      "threads", po::value<int>(), "verify exactly this many threads (with --ops) instead of growing bounds")(
+      "ops", po::value<int>(), "verify exactly this many ops per thread (with --threads)")(
+      "seed", po::value<uint64_t>()->default_value(1), "seed of the directed fuzzing")(
+      "out", po::value<std::string>()->default_value("ovlfuzz-explain"), "directory for reproducers and explain.json")(
+      "format", po::value<std::string>()->default_value("text"), "stdout: text or json")("quiet,q",
+                                                                                         "no progress lines");
   po::positional_options_description pos;
   pos.add("splat", 1);
   po::variables_map vm;
@@ -116,8 +118,7 @@ int CmdExplain(const std::vector<std::string>& args) {
   if (vm.count("threads") || vm.count("ops")) {
     threads = vm.count("threads") ? vm["threads"].as<int>() : 3;
     ops = vm.count("ops") ? vm["ops"].as<int>() : 2;
-    if (threads < 1 || threads > kMaxThreads)
-      throw UsageError("--threads must be 1.." + std::to_string(kMaxThreads));
+    if (threads < 1 || threads > kMaxThreads) throw UsageError("--threads must be 1.." + std::to_string(kMaxThreads));
     if (ops < 1 || ops > kMaxOpsPerThread) throw UsageError("--ops must be 1.." + std::to_string(kMaxOpsPerThread));
   }
   const std::string format = vm["format"].as<std::string>();
@@ -127,7 +128,8 @@ int CmdExplain(const std::vector<std::string>& args) {
   const Splat splat = ParseSplat(ReadFile(path), path);
 
   std::vector<std::string> refs;
-  if (vm.count("scheme")) refs = vm["scheme"].as<std::vector<std::string>>();
+  if (vm.count("scheme"))
+    refs = vm["scheme"].as<std::vector<std::string>>();
   else
     for (const BuiltinScheme& b : BuiltinSchemes()) refs.push_back(b.name);
   for (const std::string& ref : refs) Schemes().Load(ref);  // every bad scheme before any work
@@ -174,8 +176,10 @@ int CmdExplain(const std::vector<std::string>& args) {
   }
   nlohmann::json doc{{"splat", SplatJson(splat)}, {"results", results}};
   WriteAtomic(out_dir + "/explain.json", doc.dump(2) + "\n");
-  if (format == "json") std::cout << doc.dump(2) << "\n";
-  else std::cout << "\novlfuzz explain: " << summary << "; results: " << out_dir << "/explain.json\n";
+  if (format == "json")
+    std::cout << doc.dump(2) << "\n";
+  else
+    std::cout << "\novlfuzz explain: " << summary << "; results: " << out_dir << "/explain.json\n";
   return reproduced > 0 ? kExitFinding : not_found > 0 ? kExitCutShort : kExitClean;
 }
 

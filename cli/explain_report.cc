@@ -77,11 +77,9 @@ std::string Bounds(const World& world, const std::vector<ProvenBounds>& proven) 
     states += b.stats.states;
     seconds += b.seconds;
     bool contained = false;
-    for (const ProvenBounds& o : proven)
-      contained |= &o != &b && o.threads >= b.threads && o.ops >= b.ops;
+    for (const ProvenBounds& o : proven) contained |= &o != &b && o.threads >= b.threads && o.ops >= b.ops;
     if (contained) continue;
-    sizes += (sizes.empty() ? "" : " and ") + std::to_string(b.threads) + " threads x " +
-             Plural(b.ops, "op", "ops");
+    sizes += (sizes.empty() ? "" : " and ") + std::to_string(b.threads) + " threads x " + Plural(b.ops, "op", "ops");
   }
   const ProvenBounds& last = proven.back();
   VerifyOptions o;
@@ -90,8 +88,8 @@ std::string Bounds(const World& world, const std::vector<ProvenBounds>& proven) 
   o.only_ops = last.only_ops;
   std::string d = DescribeBounds(world, o);  // "up to T threads x K ops, <the rest>"
   d = d.substr(d.find(", ") + 2);
-  return "every schedule of up to " + sizes + " (" + d + "; " + FormatCount(states) + " states, " +
-         Seconds(seconds) + ")";
+  return "every schedule of up to " + sizes + " (" + d + "; " + FormatCount(states) + " states, " + Seconds(seconds) +
+         ")";
 }
 
 // Splat entries on the left, the model's dependency on the right.
@@ -106,8 +104,10 @@ std::string SideBySide(const World& world, const Splat& splat, const ExplainResu
     const EdgeView& v = *it;
     Row row;
     const std::string cls = splat.Cycle()[v.k];
-    if (splat.kind == SplatKind::kCircular) row.left.push_back("-> #" + std::to_string(v.k) + " (" + cls + ")");
-    else row.left.push_back("trying to acquire (" + cls + ")");
+    if (splat.kind == SplatKind::kCircular)
+      row.left.push_back("-> #" + std::to_string(v.k) + " (" + cls + ")");
+    else
+      row.left.push_back("trying to acquire (" + cls + ")");
     for (const SplatFrame& f : TopFrames(splat.EdgeFrames(v.k))) {
       bool hit = std::find(v.match.matched.begin(), v.match.matched.end(), f.Base()) != v.match.matched.end();
       row.left.push_back("     " + f.Short() + (hit ? " *" : ""));
@@ -203,7 +203,8 @@ std::string ExplainText(const World& world, const Splat& splat, const ExplainRes
     o << "   declare the missing classes in a scheme to explain this splat there (docs/explain.md)\n";
     return o.str();
   }
-  const std::string assignments = std::to_string(r.assignments) + " way(s) to map the splat's classes (lockdep's #N "
+  const std::string assignments = std::to_string(r.assignments) +
+                                  " way(s) to map the splat's classes (lockdep's #N "
                                   "is boot order, so it is matched as an unknown), " +
                                   std::to_string(r.feasible) + " under which some op creates every dependency";
   if (r.verdict != Verdict::kAbsent) o << "mapping: " << r.mapping.Describe(world) << "\n   (" << assignments << ")\n";
@@ -220,8 +221,8 @@ std::string ExplainText(const World& world, const Splat& splat, const ExplainRes
     if (r.has_deadlock) {
       ReportContext dctx(world, r.deadlock.program);
       o << "\ndeadlock: " << ProgramLine(world, r.deadlock.program) << "\n\n"
-        << dctx.Render(r.deadlock_result.findings[r.deadlock_finding])
-        << "replay: ovlfuzz replay " << ShellQuote(files.deadlock) << "\n";
+        << dctx.Render(r.deadlock_result.findings[r.deadlock_finding]) << "replay: ovlfuzz replay "
+        << ShellQuote(files.deadlock) << "\n";
     } else if (!r.deadlock_note.empty()) {
       o << "\nno deadlock: " << r.deadlock_note << "\n";
     } else {
@@ -235,8 +236,7 @@ std::string ExplainText(const World& world, const Splat& splat, const ExplainRes
   if (r.static_proof) {
     o << "proof: static, for any number of threads, ops and schedules: every path of every op, with every "
          "argument, was walked\n";
-    if (!r.proven.empty())
-      o << "cross-check: verify finds none of the chains in " << Bounds(world, r.proven) << "\n";
+    if (!r.proven.empty()) o << "cross-check: verify finds none of the chains in " << Bounds(world, r.proven) << "\n";
     if (!r.cut.empty()) o << "   (" << r.cut << " stopped at the cross-check's share of the budget)\n";
   } else {
     if (!r.proven.empty()) o << "bounds: " << Bounds(world, r.proven) << "\n";
@@ -256,24 +256,18 @@ nlohmann::json SplatJson(const Splat& splat) {
     for (const SplatFrame& f : TopFrames(e.lock.frames)) frames.push_back(f.Short());
     entries.push_back({{"entry", e.number}, {"class", e.lock.cls}, {"top_frames", frames}});
   }
-  return {{"path", splat.path},
-          {"kind", splat.KindName()},
-          {"title", splat.title},
-          {"kernel", splat.kernel},
-          {"task", splat.task},
-          {"acquiring", splat.acquiring.cls},
-          {"held", splat.held.cls},
-          {"chain", splat.Cycle()},
-          {"entries", entries},
-          {"chain_exists", splat.chain_exists},
-          {"warnings", splat.warnings}};
+  return {
+      {"path", splat.path}, {"kind", splat.KindName()},           {"title", splat.title},      {"kernel", splat.kernel},
+      {"task", splat.task}, {"acquiring", splat.acquiring.cls},   {"held", splat.held.cls},    {"chain", splat.Cycle()},
+      {"entries", entries}, {"chain_exists", splat.chain_exists}, {"warnings", splat.warnings}};
 }
 
 nlohmann::json ExplainJson(const World& world, const std::string& scheme, const ExplainResult& r,
                            const ExplainFiles& files) {
   nlohmann::json mapping = nlohmann::json::object();
   if (r.verdict != Verdict::kNotExpressible)
-    for (size_t i = 0; i < r.mapping.splat.size(); ++i) mapping[r.mapping.splat[i]] = world.ClassName(r.mapping.model[i]);
+    for (size_t i = 0; i < r.mapping.splat.size(); ++i)
+      mapping[r.mapping.splat[i]] = world.ClassName(r.mapping.model[i]);
   nlohmann::json j{{"scheme", scheme},
                    {"verdict", VerdictName(r.verdict)},
                    {"mapping", mapping},
@@ -314,7 +308,9 @@ nlohmann::json ExplainJson(const World& world, const std::string& scheme, const 
                           {"states", b.stats.states},
                           {"schedules", b.stats.schedules},
                           {"seconds", b.seconds}});
-    j["bounds"] = {{"static", r.static_proof}, {"verified", verified}, {"cut", r.cut.empty() ? nlohmann::json() : nlohmann::json(r.cut)}};
+    j["bounds"] = {{"static", r.static_proof},
+                   {"verified", verified},
+                   {"cut", r.cut.empty() ? nlohmann::json() : nlohmann::json(r.cut)}};
     j["reasons"] = r.reasons;
     j["fuzz_runs"] = r.fuzz_runs;
   }

@@ -4,9 +4,8 @@
 #ifndef OVLFUZZ_CLI_EXPLAIN_REPORT_H_
 #define OVLFUZZ_CLI_EXPLAIN_REPORT_H_
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "model/explain/explain.h"
 

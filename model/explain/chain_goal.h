@@ -17,8 +17,8 @@ namespace ovlfuzz {
 struct ChainGoal {
   int assignment = 0;  // index into SplatMapping::assignments
   bool recursive = false;
-  std::vector<int> cycle;                   // model classes, #0 .. #n
-  std::vector<std::pair<int, int>> edges;   // edges[k]: what entry #k shows (ClassAssignment::edges)
+  std::vector<int> cycle;                  // model classes, #0 .. #n
+  std::vector<std::pair<int, int>> edges;  // edges[k]: what entry #k shows (ClassAssignment::edges)
 
   static ChainGoal From(const ClassAssignment& a, int index, bool recursive);
   // from << 32 | to, as the explorer's goal mode takes them.

@@ -87,7 +87,8 @@ class Mapper {
     size_t k = std::find(keys_.begin(), keys_.end(), n.Key()) - keys_.begin();
     const KeyClasses& subs = model_.at(n.family).at(key_choice_[k]);
     std::vector<int> options;
-    if (subs.count(n.subclass)) options.push_back(subs.at(n.subclass));
+    if (subs.count(n.subclass))
+      options.push_back(subs.at(n.subclass));
     else
       for (const auto& [sub, cls] : subs) options.push_back(cls);
     for (int cls : options) {
@@ -105,7 +106,9 @@ class Mapper {
     ClassAssignment a;
     a.splat = classes_;
     a.model = class_choice_;
-    auto model_of = [&](const std::string& c) { return a.model[std::find(classes_.begin(), classes_.end(), c) - classes_.begin()]; };
+    auto model_of = [&](const std::string& c) {
+      return a.model[std::find(classes_.begin(), classes_.end(), c) - classes_.begin()];
+    };
     for (size_t i = 0; i < classes_.size(); ++i) {
       const std::string& mname = world_.ClassName(a.model[i]);
       if (mname == classes_[i]) ++a.exact_names;
@@ -134,9 +137,9 @@ class Mapper {
       const std::vector<SplatFrame>& held = k == 0 ? splat_.held.frames : std::vector<SplatFrame>{};
       int best = 0;
       for (const StaticSite& site : sites)
-        best = std::max(best, MatchFrames(s, site.routine, site.pc, site.stack, frames,
-                                          {site.held_routine, site.held_pc}, held)
-                                  .score);
+        best = std::max(
+            best,
+            MatchFrames(s, site.routine, site.pc, site.stack, frames, {site.held_routine, site.held_pc}, held).score);
       a.frame_score += best;
     }
     out_.assignments.push_back(std::move(a));

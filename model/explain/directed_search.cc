@@ -54,8 +54,8 @@ Program Structured(const World& world, const GoalCalls& g, const GenLimits& gen,
 
 }  // namespace
 
-bool DirectedSearch(const World& world, const std::vector<GoalCalls>& goals, const DirectedOptions& o,
-                    DirectedHit* hit, DirectedStats* stats) {
+bool DirectedSearch(const World& world, const std::vector<GoalCalls>& goals, const DirectedOptions& o, DirectedHit* hit,
+                    DirectedStats* stats) {
   *stats = DirectedStats{};
   if (goals.empty()) return false;
   Rng rng(o.seed);

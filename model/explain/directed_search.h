@@ -33,28 +33,28 @@ struct GoalCalls {
 
 struct DirectedStats {
   int64_t runs = 0;
-  int best_edges = 0;   // most of one goal's dependencies in one run
-  int best_goal = -1;   // index into the goals, of best_edges
+  int best_edges = 0;  // most of one goal's dependencies in one run
+  int best_goal = -1;  // index into the goals, of best_edges
   size_t corpus = 0;
 };
 
 struct DirectedOptions {
   uint64_t seed = 1;
-  GenLimits gen;          // threads (and ops of mutated programs)
+  GenLimits gen;  // threads (and ops of mutated programs)
   RunLimits limits;
-  int64_t max_runs = 0;   // 0: until should_stop
+  int64_t max_runs = 0;  // 0: until should_stop
   std::function<bool(const DirectedStats&)> should_stop;
   int poll_every = 256;
 };
 
 struct DirectedHit {
-  int goal = -1;          // index into the goals
+  int goal = -1;  // index into the goals
   Program program;
   StrategyConfig strategy;
   RunResult result;
-  int finding = -1;       // index into result.findings
+  int finding = -1;  // index into result.findings
   ChainMatch match = ChainMatch::kNone;
-  int64_t run = 0;        // which run (0-based)
+  int64_t run = 0;  // which run (0-based)
 };
 
 // Returns true with *hit when a run showed one goal's chain. A run closing

@@ -15,7 +15,9 @@ constexpr size_t kMaxGoals = 64;
 // verify's bounds, smallest first: (threads, ops per thread).
 constexpr std::pair<int, int> kLadder[] = {{2, 1}, {3, 1}, {2, 2}, {3, 2}, {2, 3}, {4, 2}, {3, 3}, {4, 3}};
 
-uint64_t EdgeKey(std::pair<int, int> e) { return static_cast<uint64_t>(e.first) << 32 | static_cast<uint32_t>(e.second); }
+uint64_t EdgeKey(std::pair<int, int> e) {
+  return static_cast<uint64_t>(e.first) << 32 | static_cast<uint32_t>(e.second);
+}
 
 class Explainer {
  public:
@@ -74,8 +76,8 @@ class Explainer {
       for (int cls : graph_.classes())
         if (ParseLockdepName(world_.ClassName(cls)).family == n.family) model_keys.insert(world_.ClassName(cls));
       if (splat_keys.size() > model_keys.size())
-        out.push_back(n.family + " (the splat has " + std::to_string(splat_keys.size()) + " classes of it, the scheme " +
-                      std::to_string(model_keys.size()) + ")");
+        out.push_back(n.family + " (the splat has " + std::to_string(splat_keys.size()) +
+                      " classes of it, the scheme " + std::to_string(model_keys.size()) + ")");
     }
     return out;
   }
@@ -95,12 +97,14 @@ class Explainer {
       const std::vector<SplatFrame> none, &held = k == 0 ? splat_.held.frames : none;
       std::vector<WeightedCall> calls;
       for (const StaticSite& site : graph_.Sites(g.edges[k].first, g.edges[k].second)) {
-        int score = MatchFrames(s, site.routine, site.pc, site.stack, frames, {site.held_routine, site.held_pc}, held)
-                        .score;
+        int score =
+            MatchFrames(s, site.routine, site.pc, site.stack, frames, {site.held_routine, site.held_pc}, held).score;
         int w = 1 + score * score;
         auto it = std::find_if(calls.begin(), calls.end(), [&](const WeightedCall& c) { return c.call == site.call; });
-        if (it == calls.end()) calls.push_back({site.call, w});
-        else it->weight = std::max(it->weight, w);
+        if (it == calls.end())
+          calls.push_back({site.call, w});
+        else
+          it->weight = std::max(it->weight, w);
       }
       gc.calls.push_back(std::move(calls));
     }
@@ -113,8 +117,10 @@ class Explainer {
     DirectedOptions d;
     d.seed = o_.seed;
     d.limits = o_.limits;
-    if (o_.threads > 0) d.gen.max_threads = o_.threads;
-    else d.gen.max_threads = kMaxThreads;
+    if (o_.threads > 0)
+      d.gen.max_threads = o_.threads;
+    else
+      d.gen.max_threads = kMaxThreads;
     if (o_.ops > 0) d.gen.max_ops = o_.ops;
     const double until = o_.seconds / 3;
     const int goal_edges = static_cast<int>(feasible_.front().edges.size());
@@ -159,8 +165,10 @@ class Explainer {
     // the budget; otherwise it is the search and gets what is left.
     const double deadline = r_.static_proof ? std::min(o_.seconds, Elapsed() + o_.seconds / 4) : o_.seconds;
     std::vector<std::pair<int, int>> ladder;
-    if (o_.threads > 0 && o_.ops > 0) ladder.emplace_back(o_.threads, o_.ops);
-    else ladder.assign(std::begin(kLadder), std::end(kLadder));
+    if (o_.threads > 0 && o_.ops > 0)
+      ladder.emplace_back(o_.threads, o_.ops);
+    else
+      ladder.assign(std::begin(kLadder), std::end(kLadder));
     VerifyResult last;
     bool any = false;
     for (const auto& bound : ladder) {
@@ -213,8 +221,10 @@ class Explainer {
     }
     if (any && !r_.static_proof) DynamicReasons(goals, last.union_edges);
     if (any && r_.static_proof) CrossCheck(last.union_edges);
-    if (r_.static_proof) r_.verdict = Verdict::kAbsent;
-    else r_.verdict = r_.proven.empty() ? Verdict::kNotFound : Verdict::kAbsent;
+    if (r_.static_proof)
+      r_.verdict = Verdict::kAbsent;
+    else
+      r_.verdict = r_.proven.empty() ? Verdict::kNotFound : Verdict::kAbsent;
   }
 
   void StaticReasons() {
@@ -222,9 +232,11 @@ class Explainer {
       for (size_t k = 0; k < g.edges.size(); ++k) {
         if (graph_.HasEdge(g.edges[k].first, g.edges[k].second)) continue;
         std::string r = "with " + mapping_.assignments[g.assignment].Describe(world_) + ": ";
-        if (g.recursive) r += "no op acquires " + world_.ClassName(g.edges[k].first) + " while holding it";
-        else r += "no op acquires " + world_.ClassName(g.edges[k].second) + " while holding " +
-                  world_.ClassName(g.edges[k].first) + " (the dependency of -> #" + std::to_string(k) + ")";
+        if (g.recursive)
+          r += "no op acquires " + world_.ClassName(g.edges[k].first) + " while holding it";
+        else
+          r += "no op acquires " + world_.ClassName(g.edges[k].second) + " while holding " +
+               world_.ClassName(g.edges[k].first) + " (the dependency of -> #" + std::to_string(k) + ")";
         r_.reasons.push_back(r + ", on any path");
         break;
       }
@@ -289,15 +301,16 @@ class Explainer {
     r_.after = min.after;
     r_.finding = ChainFinding(goal, r_.result, &r_.match);
     if (r_.match == ChainMatch::kRotated)
-      r_.warnings.push_back("the model closes the cycle at another dependency than the splat (every run that "
-                            "created all of them in the search did)");
+      r_.warnings.push_back(
+          "the model closes the cycle at another dependency than the splat (every run that "
+          "created all of them in the search did)");
     Edges();
     Progress("deadlock");
     const double until = Elapsed() + std::max(1.0, std::min(15.0, Left()));
     VerifyFinding dl;
     const Finding& chain = r_.result.findings[r_.finding];
-    if (!EscalateToDeadlock(world_, goal, r_.repro.program, chain, o_.limits, [&] { return Elapsed() >= until; },
-                            &dl)) {
+    if (!EscalateToDeadlock(
+            world_, goal, r_.repro.program, chain, o_.limits, [&] { return Elapsed() >= until; }, &dl)) {
       int needed = DeadlockThreadsNeeded(world_, r_.repro.program, chain);
       if (needed > kMaxThreads)
         r_.deadlock_note = "a deadlock on this chain needs " + std::to_string(needed) +
@@ -365,10 +378,14 @@ class Explainer {
 
 const char* VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kReproduced: return "reproduced";
-    case Verdict::kAbsent: return "absent";
-    case Verdict::kNotFound: return "not-found";
-    case Verdict::kNotExpressible: return "not-expressible";
+    case Verdict::kReproduced:
+      return "reproduced";
+    case Verdict::kAbsent:
+      return "absent";
+    case Verdict::kNotFound:
+      return "not-found";
+    case Verdict::kNotExpressible:
+      return "not-expressible";
   }
   return "?";
 }

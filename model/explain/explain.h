@@ -52,7 +52,7 @@ struct ExplainOptions {
   int threads = 0;      // > 0 with ops: verify exactly these bounds
   int ops = 0;
   RunLimits limits;
-  std::function<double()> elapsed;  // seconds since this scheme's start
+  std::function<double()> elapsed;                       // seconds since this scheme's start
   std::function<void(const ExplainProgress&)> progress;  // called often; rate-limit it
 };
 
@@ -72,7 +72,7 @@ struct EdgeView {
   ChainLink link;            // the acquisition in the reproducer's finding
   int held_routine = -1;     // where the held lock was taken
   int held_pc = -1;
-  FrameMatch match;          // scheme line functions vs the entry's stack
+  FrameMatch match;  // scheme line functions vs the entry's stack
 };
 
 struct ExplainResult {

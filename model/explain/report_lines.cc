@@ -105,9 +105,12 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 int ReportLine::indent() const {
   int n = 0;
   for (char c : text) {
-    if (c == ' ') ++n;
-    else if (c == '\t') n += 8;
-    else break;
+    if (c == ' ')
+      ++n;
+    else if (c == '\t')
+      n += 8;
+    else
+      break;
   }
   return n;
 }

@@ -18,9 +18,9 @@
 namespace ovlfuzz {
 
 struct ReportLine {
-  int line = 0;     // 1-based line of the file (the first one, for joined lines)
-  std::string text; // lockdep's text, leading indentation kept, trailing space removed
-  std::string tag;  // the caller id ("T10113", "C1"), or empty
+  int line = 0;        // 1-based line of the file (the first one, for joined lines)
+  std::string text;    // lockdep's text, leading indentation kept, trailing space removed
+  std::string tag;     // the caller id ("T10113", "C1"), or empty
   int indent() const;  // leading spaces (a tab counts as 8)
   std::string_view Trimmed() const;
 };

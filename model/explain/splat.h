@@ -16,7 +16,7 @@ struct SplatFrame {
   std::string function;  // as printed, without the +0x offset: "print_circular_bug.isra.0.cold"
   std::string location;  // "fs/pipe.c:70"; empty when the report has none
   bool inlined = false;
-  int line = 0;          // line of the splat file
+  int line = 0;  // line of the splat file
   // The C function: compiler suffixes (.isra.0, .cold, .constprop.0) dropped.
   std::string Base() const;
   // Frames of lockdep and the lock primitives themselves (kernel/locking/,
@@ -27,8 +27,8 @@ struct SplatFrame {
 
 // A lock as a report line shows it: `ffff... (&pipe->mutex/1){+.+.}-{3:3}, at: FRAME`.
 struct SplatLock {
-  std::string cls;     // "&pipe->mutex/1"
-  std::string usage;   // "{+.+.}" or "{+.+.}-{3:3}"
+  std::string cls;                 // "&pipe->mutex/1"
+  std::string usage;               // "{+.+.}" or "{+.+.}-{3:3}"
   std::vector<SplatFrame> frames;  // `at:` frames, or an entry's whole stack
   int line = 0;
 };
@@ -40,8 +40,8 @@ struct SplatEntry {
 };
 
 struct ScenarioStep {
-  int cpu = 0;        // 0 or 1
-  std::string verb;   // "lock", "rlock" or "sync"
+  int cpu = 0;       // 0 or 1
+  std::string verb;  // "lock", "rlock" or "sync"
   std::string cls;
   int line = 0;
 };
@@ -54,7 +54,7 @@ constexpr int kMaxSplatClasses = 32;
 struct Splat {
   std::string path;
   SplatKind kind = SplatKind::kCircular;
-  std::string title;    // "WARNING: possible circular locking dependency detected"
+  std::string title;  // "WARNING: possible circular locking dependency detected"
   int header_line = 0;
   std::string kernel;   // "5.5.0-rc3-syzkaller #0 Not tainted"
   std::string task;     // "syz-executor.2/10113"
@@ -66,10 +66,10 @@ struct Splat {
   std::vector<SplatEntry> chain;
   std::vector<std::string> chain_exists;  // "Chain exists of:" source, parent, target
   std::vector<ScenarioStep> scenario;
-  std::string held_by;                    // "1 lock held by syz-executor.2/10113"
-  std::vector<SplatLock> held_locks;      // "#i:" lines, inline frames merged
-  std::vector<SplatFrame> backtrace;      // "stack backtrace:" (the acquiring task's stack)
-  std::vector<std::string> warnings;      // what the parser skipped or doubted
+  std::string held_by;                // "1 lock held by syz-executor.2/10113"
+  std::vector<SplatLock> held_locks;  // "#i:" lines, inline frames merged
+  std::vector<SplatFrame> backtrace;  // "stack backtrace:" (the acquiring task's stack)
+  std::vector<std::string> warnings;  // what the parser skipped or doubted
 
   const char* KindName() const;  // "circular" / "recursive"
   // The cycle's classes, #0 first (#0 .. #n); recursive: the one class.

@@ -121,8 +121,10 @@ bool ParseLockText(std::string_view s, int line, SplatLock* lock, SplatFrame* at
   lock->line = line;
   *has_at = false;
   std::string_view rest = Trim(s.substr(usage_end + 1));
-  if (StartsWith(rest, ", at:")) *has_at = ParseFrame(rest.substr(5), line, at);
-  else if (StartsWith(rest, "at:")) *has_at = ParseFrame(rest.substr(3), line, at);
+  if (StartsWith(rest, ", at:"))
+    *has_at = ParseFrame(rest.substr(5), line, at);
+  else if (StartsWith(rest, "at:"))
+    *has_at = ParseFrame(rest.substr(3), line, at);
   return true;
 }
 
@@ -148,7 +150,8 @@ class Parser {
     ReadTail();
     Validate();
     if (noise_ > 0)
-      s_.warnings.push_back("skipped " + std::to_string(noise_) + " line(s) inside the report that are not lockdep's (first at line " +
+      s_.warnings.push_back("skipped " + std::to_string(noise_) +
+                            " line(s) inside the report that are not lockdep's (first at line " +
                             std::to_string(first_noise_) + ")");
     return std::move(s_);
   }
@@ -190,8 +193,8 @@ class Parser {
       if (StartsWith(t, "WARNING:") || StartsWith(t, "INFO:") || StartsWith(t, "[ INFO:")) {
         for (std::string_view u : kUnsupported)
           if (Contains(t, u))
-            Fail(Cur().line, "unsupported lockdep report '" + std::string(t) +
-                                 "': explain takes '" + std::string(kCircular) + "' and '" + std::string(kRecursive) + "'");
+            Fail(Cur().line, "unsupported lockdep report '" + std::string(t) + "': explain takes '" +
+                                 std::string(kCircular) + "' and '" + std::string(kRecursive) + "'");
       }
     }
     bool blank = std::all_of(lines_.begin(), lines_.end(), [](const ReportLine& l) { return l.Trimmed().empty(); });
@@ -269,8 +272,8 @@ class Parser {
         if (k == 4) Fail(Cur().line, "chain entry without a number: '" + std::string(t) + "'");
         int n = std::stoi(std::string(t.substr(4, k - 4)));
         if (expected >= 0 && n != expected)
-          Fail(Cur().line, "chain entry -> #" + std::to_string(n) + " where -> #" + std::to_string(expected) +
-                               " was expected");
+          Fail(Cur().line,
+               "chain entry -> #" + std::to_string(n) + " where -> #" + std::to_string(expected) + " was expected");
         SplatEntry e;
         e.number = n;
         SplatFrame unused;
@@ -294,8 +297,8 @@ class Parser {
     if (s_.chain.empty()) Truncated("the first '-> #N' entry of the dependency chain");
     if (expected >= 0)
       AtEnd() ? Truncated("'-> #" + std::to_string(expected) + "' of the dependency chain")
-              : Fail(Cur().line, "the dependency chain stops at -> #" + std::to_string(expected + 1) +
-                                     "; -> #" + std::to_string(expected) + " is missing");
+              : Fail(Cur().line, "the dependency chain stops at -> #" + std::to_string(expected + 1) + "; -> #" +
+                                     std::to_string(expected) + " is missing");
   }
 
   // "Chain exists of:", the scenario and the held locks, up to the stack
@@ -332,8 +335,11 @@ class Parser {
         continue;
       }
       static constexpr std::string_view kKnown[] = {"other info that might help us debug this:",
-                                                    "Possible unsafe locking scenario:", "*** DEADLOCK ***",
-                                                    "May be due to missing lock nesting notation", "CPU0", "----"};
+                                                    "Possible unsafe locking scenario:",
+                                                    "*** DEADLOCK ***",
+                                                    "May be due to missing lock nesting notation",
+                                                    "CPU0",
+                                                    "----"};
       if (std::any_of(std::begin(kKnown), std::end(kKnown), [&](std::string_view k) { return StartsWith(t, k); }))
         continue;
       Noise(Cur());
@@ -424,7 +430,8 @@ class Parser {
                                s_.acquiring.cls + ", line " + std::to_string(s_.acquiring.line) + ")");
     if (first.lock.cls != s_.held.cls)
       Fail(first.lock.line, "chain entry -> #" + std::to_string(first.number) + " (" + first.lock.cls +
-                                ") is not the held lock (" + s_.held.cls + ", line " + std::to_string(s_.held.line) + ")");
+                                ") is not the held lock (" + s_.held.cls + ", line " + std::to_string(s_.held.line) +
+                                ")");
     if (!s_.chain_exists.empty()) {
       const std::string& parent = s_.chain[1].lock.cls;  // #(n-1)
       std::vector<std::string> want = {s_.acquiring.cls, parent, s_.held.cls};
@@ -469,13 +476,35 @@ std::string SplatFrame::Base() const {
 bool SplatFrame::IsLockingInternal() const {
   // lockdep itself and the lock primitives (their wrappers such as
   // inode_lock() or file_start_write() are what scheme lines name).
-  static const char* const kInternal[] = {
-      "lock_acquire", "__lock_acquire", "check_prev_add", "check_prevs_add", "validate_chain", "arch_stack_walk",
-      "stack_trace_save", "save_trace", "check_noncircular", "print_circular_bug", "down_write", "down_read",
-      "down_write_nested", "down_read_nested", "down_write_killable", "mutex_lock", "mutex_lock_nested",
-      "__mutex_lock", "__mutex_lock_common", "mutex_lock_interruptible_nested", "percpu_down_read",
-      "percpu_down_read_preempt_disable", "percpu_down_write", "rwsem_down_read_slowpath",
-      "rwsem_down_write_slowpath", "_raw_spin_lock", "dump_stack", "dump_stack_lvl", "__dump_stack"};
+  static const char* const kInternal[] = {"lock_acquire",
+                                          "__lock_acquire",
+                                          "check_prev_add",
+                                          "check_prevs_add",
+                                          "validate_chain",
+                                          "arch_stack_walk",
+                                          "stack_trace_save",
+                                          "save_trace",
+                                          "check_noncircular",
+                                          "print_circular_bug",
+                                          "down_write",
+                                          "down_read",
+                                          "down_write_nested",
+                                          "down_read_nested",
+                                          "down_write_killable",
+                                          "mutex_lock",
+                                          "mutex_lock_nested",
+                                          "__mutex_lock",
+                                          "__mutex_lock_common",
+                                          "mutex_lock_interruptible_nested",
+                                          "percpu_down_read",
+                                          "percpu_down_read_preempt_disable",
+                                          "percpu_down_write",
+                                          "rwsem_down_read_slowpath",
+                                          "rwsem_down_write_slowpath",
+                                          "_raw_spin_lock",
+                                          "dump_stack",
+                                          "dump_stack_lvl",
+                                          "__dump_stack"};
   if (location.rfind("kernel/locking/", 0) == 0) return true;
   std::string b = Base();
   return std::any_of(std::begin(kInternal), std::end(kInternal), [&](const char* k) { return b == k; });

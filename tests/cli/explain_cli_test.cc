@@ -3,6 +3,7 @@
 // another directory), a user scheme with new classes, exit statuses, JSON,
 // determinism, and one-line errors for bad splats and flags.
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/cli/cli_fixture.h"
@@ -27,7 +28,7 @@ TEST_F(Cli, ExplainSeedSplatReproducedOnV50AbsentOnMainline) {
   EXPECT_NE(r.out.find("== v5.0 (model/schemes/v5.0.scheme): reproduced"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sb_writers#3 = sb_writers#4"), std::string::npos);
   EXPECT_NE(r.out.find("-> #2 (sb_writers#3)"), std::string::npos);  // the side-by-side
-  EXPECT_NE(r.out.find("Chain exists of:"), std::string::npos);     // the reproducer's own report
+  EXPECT_NE(r.out.find("Chain exists of:"), std::string::npos);      // the reproducer's own report
   EXPECT_NE(r.out.find("== mainline (model/schemes/mainline.scheme): absent for any bounds"), std::string::npos);
   EXPECT_NE(r.out.find("cross-check: verify finds none of the chains in every schedule of up to"), std::string::npos)
       << r.out;
@@ -63,7 +64,8 @@ TEST_F(Cli, ExplainSeedSplatReproducedOnV50AbsentOnMainline) {
 TEST_F(Cli, ExplainUserSchemeWithNewClassesAndNotExpressibleOnMainline) {
   std::string scheme = std::string(OVLFUZZ_SOURCE_DIR) + "/docs/examples/kernfs-seq.scheme";
   Write("kernfs.scheme", Slurp(scheme));
-  Result r = Run("explain " + Splat("kernfs-5class.txt") + " --scheme kernfs.scheme --scheme mainline --seconds 5 "
+  Result r = Run("explain " + Splat("kernfs-5class.txt") +
+                 " --scheme kernfs.scheme --scheme mainline --seconds 5 "
                  "--out out -q --format json");
   ASSERT_EQ(r.status, 1) << r.err;
   EXPECT_TRUE(r.err.empty()) << r.err;  // -q

@@ -1,11 +1,12 @@
 // Class mapping: #N is an unknown, one splat key to one model key per
 // family, subclasses compared with a fidelity warning when the scheme has
 // only another one, not-expressible when a family is missing.
+#include "model/explain/class_mapping.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "model/explain/class_mapping.h"
 #include "model/explain/static_locks.h"
 #include "tests/explain/explain_test_util.h"
 
@@ -21,7 +22,8 @@ Splat ChainSplat(const std::vector<std::string>& cycle) {
   std::string t = "WARNING: possible circular locking dependency detected\nt/1 is trying to acquire lock:\n (" +
                   cycle.front() + "){+.+.}, at: a+0x1/0x2\n\nbut task is already holding lock:\n (" + cycle.back() +
                   "){+.+.}, at: b+0x1/0x2\n\nthe existing dependency chain (in reverse order) is:\n";
-  for (size_t k = cycle.size(); k-- > 0;) t += "\n-> #" + std::to_string(k) + " (" + cycle[k] + "){+.+.}:\n       f+0x1/0x2\n";
+  for (size_t k = cycle.size(); k-- > 0;)
+    t += "\n-> #" + std::to_string(k) + " (" + cycle[k] + "){+.+.}:\n       f+0x1/0x2\n";
   return ParseSplat(t, "chain.txt");
 }
 
@@ -70,7 +72,8 @@ TEST(ClassMapping, DifferentVersionsOfAFamilyMapToDifferentClasses) {
   StaticLockGraph g(w);
   SplatMapping m = MapSplat(ChainSplat({"sb_writers#3", "&ovl_i_mutex_key[depth]", "sb_writers#7"}), w, g);
   ASSERT_EQ(m.assignments.size(), 2u);
-  for (const ClassAssignment& a : m.assignments) EXPECT_NE(ModelOf(w, a, "sb_writers#3"), ModelOf(w, a, "sb_writers#7"));
+  for (const ClassAssignment& a : m.assignments)
+    EXPECT_NE(ModelOf(w, a, "sb_writers#3"), ModelOf(w, a, "sb_writers#7"));
   // Three sb_writers keys, two in the model: no one-to-one assignment.
   EXPECT_TRUE(MapSplat(ChainSplat({"sb_writers#3", "sb_writers#5", "sb_writers#7"}), w, g).assignments.empty());
 }

@@ -24,21 +24,16 @@ inline std::string ReadSource(const std::string& relative) {
   return ss.str();
 }
 
-inline Splat Fixture(const std::string& name) {
-  return ParseSplat(ReadSource("tests/explain/splats/" + name), name);
-}
+inline Splat Fixture(const std::string& name) { return ParseSplat(ReadSource("tests/explain/splats/" + name), name); }
 
 // Explain with a real clock and a budget, as the CLI runs it.
-inline ExplainResult ExplainFor(const World& world, const Splat& splat, double seconds, int threads = 0,
-                                int ops = 0) {
+inline ExplainResult ExplainFor(const World& world, const Splat& splat, double seconds, int threads = 0, int ops = 0) {
   const auto start = std::chrono::steady_clock::now();
   ExplainOptions o;
   o.seconds = seconds;
   o.threads = threads;
   o.ops = ops;
-  o.elapsed = [start] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  o.elapsed = [start] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   return Explain(world, splat, o);
 }
 

@@ -54,7 +54,8 @@ TEST(ReportLines, StripsEveryLogPrefix) {
 }
 
 TEST(ReportLines, JoinsWrappedLockLines) {
-  auto lines = ReportLines("00000000e3a3e0a9\n(&pipe->mutex/1){+.+.}, at: pipe_lock+0x6e/0x80\nX (a){+.+.}, at:\nfoo+0x1/0x2\n");
+  auto lines =
+      ReportLines("00000000e3a3e0a9\n(&pipe->mutex/1){+.+.}, at: pipe_lock+0x6e/0x80\nX (a){+.+.}, at:\nfoo+0x1/0x2\n");
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].text, "00000000e3a3e0a9 (&pipe->mutex/1){+.+.}, at: pipe_lock+0x6e/0x80");
   EXPECT_EQ(lines[1].text, "X (a){+.+.}, at: foo+0x1/0x2");
@@ -191,15 +192,15 @@ TEST(SplatParser, ContradictionsAreErrors) {
   };
   ExpectError(edit("-> #1 (&ovl_i_mutex_key[depth])", "-> #4 (&ovl_i_mutex_key[depth])"), "a.txt", 41,
               "-> #4 where -> #1 was expected");
-  ExpectError(edit("-> #0 (&pipe->mutex/1)", "-> #0 (&pipe->mutex/2)"), "b.txt", 60,
-              "is not the lock being acquired");
+  ExpectError(edit("-> #0 (&pipe->mutex/1)", "-> #0 (&pipe->mutex/2)"), "b.txt", 60, "is not the lock being acquired");
   ExpectError(edit("&pipe->mutex/1 --> &ovl_i_mutex_key[depth] --> sb_writers#3",
                    "&pipe->mutex/1 --> sb_writers#3 --> &ovl_i_mutex_key[depth]"),
               "c.txt", 83, "'Chain exists of:' names");
-  ExpectError(edit("(sb_writers#3){.+.+}, at: file_start_write include/linux/fs.h:2885 [inline]\n[  412.190166][T10113] "
-                   "ffff8880a77a0428 (sb_writers#3){.+.+}, at: do_splice",
-                   "(sb_writers#9){.+.+}, at: do_splice"),
-              "d.txt", 18, "is not the held lock");
+  ExpectError(
+      edit("(sb_writers#3){.+.+}, at: file_start_write include/linux/fs.h:2885 [inline]\n[  412.190166][T10113] "
+           "ffff8880a77a0428 (sb_writers#3){.+.+}, at: do_splice",
+           "(sb_writers#9){.+.+}, at: do_splice"),
+      "d.txt", 18, "is not the held lock");
 }
 
 }  // namespace

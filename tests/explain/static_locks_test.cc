@@ -1,9 +1,10 @@
 // The static lock graph must hold every dependency any run creates (it is
 // the proof behind `absent`), and name the ops that create each.
+#include "model/explain/static_locks.h"
+
 #include <gtest/gtest.h>
 
 #include "model/core/rng.h"
-#include "model/explain/static_locks.h"
 #include "model/program/generate.h"
 #include "model/scheme/builtin.h"
 #include "tests/explain/explain_test_util.h"
@@ -57,7 +58,7 @@ TEST(StaticLockGraph, NamesTheOpsThatCreateAnEdge) {
   ASSERT_TRUE(g.HasEdge(pipe, inode));
   for (const StaticSite& s : g.Sites(pipe, inode)) {
     EXPECT_EQ(w.scheme().routines[s.call.routine].name, "splice_to_ovl");
-    EXPECT_EQ(w.scheme().routines[s.routine].code[s.pc].line, 86);  // lock i_rwsem(f)
+    EXPECT_EQ(w.scheme().routines[s.routine].code[s.pc].line, 86);            // lock i_rwsem(f)
     EXPECT_EQ(w.scheme().routines[s.held_routine].code[s.held_pc].line, 85);  // lock pipe_mutex(p)/1
   }
   // Every argument tuple: 2 pipes x 2 files.

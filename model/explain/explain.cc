@@ -87,7 +87,8 @@ class Explainer {
   }
 
   // Weighted op calls per dependency: every call a static site names, its
-  // weight 1 + the best frame match of its sites.
+  // weight 1 + the square of its sites' best frame-match score (a clear
+  // match dominates the draw, no match still gets drawn).
   GoalCalls CallsFor(const ChainGoal& g) const {
     GoalCalls gc;
     gc.goal = g;

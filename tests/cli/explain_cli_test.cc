@@ -111,7 +111,7 @@ TEST_F(Cli, ExplainExitStatuses) {
 }
 
 TEST_F(Cli, ExplainIsDeterministic) {
-  const std::string cmd = "explain " + Splat("rename-splice-4class.txt") + " --scheme v5.0 --seconds 20 -q --seed 5";
+  const std::string cmd = "explain " + Splat("pipe-lock-dmesg-renumbered.txt") + " --scheme v5.0 --seconds 20 -q --seed 5";
   Result a = Run(cmd + " --out a"), b = Run(cmd + " --out b");
   ASSERT_EQ(a.status, 1);
   ASSERT_EQ(b.status, 1);

@@ -62,7 +62,7 @@ TEST(Explain, SeedSplatReproducesOnV50WithTheDeadlock) {
 
 TEST(Explain, SeedSplatIsAbsentOnMainlineForAnyBounds) {
   const World& w = Builtins().Load("mainline");
-  ExplainResult r = ExplainFor(w, Fixture("pipe-lock-3-v5.5.txt"), 4);
+  ExplainResult r = ExplainFor(w, Fixture("pipe-lock-3-v5.5.txt"), 8);
   EXPECT_EQ(r.verdict, Verdict::kAbsent);
   EXPECT_TRUE(r.static_proof);
   EXPECT_EQ(r.feasible, 0);
@@ -158,7 +158,7 @@ TEST(Explain, AbsentWithinBoundsAndNotFoundWhenTheBudgetEnds) {
 
 TEST(Explain, SameSeedSameReproducer) {
   const World& w = Builtins().Load("v5.0");
-  Splat s = Fixture("rename-splice-4class.txt");
+  Splat s = Fixture("pipe-lock-mail-quoted.txt");
   ExplainResult a = ExplainFor(w, s, 30), b = ExplainFor(w, s, 30);
   ASSERT_EQ(a.verdict, Verdict::kReproduced);
   EXPECT_EQ(FormatRepro(w, a.repro), FormatRepro(w, b.repro));

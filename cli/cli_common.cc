@@ -129,6 +129,35 @@ std::string ShellQuote(const std::string& s) {
   return q + "'";
 }
 
+int CheckExpect(const std::string& cmd, const Scheme& scheme, const std::set<std::string>& found,
+                int incomplete_status) {
+  const std::set<std::string> want(scheme.expect.begin(), scheme.expect.end());
+  auto join = [](const std::set<std::string>& v) {
+    std::string s;
+    for (const std::string& k : v) s += (s.empty() ? "" : " ") + k;
+    return s.empty() ? std::string("(clean)") : s;
+  };
+  std::set<std::string> missing, unexpected;
+  for (const std::string& k : want)
+    if (!found.count(k)) missing.insert(k);
+  for (const std::string& k : found)
+    if (!want.count(k)) unexpected.insert(k);
+  std::cout << "ovlfuzz " << cmd << ": scheme " << scheme.name << ": expect: " << join(want) << "; found: " << join(found);
+  if (missing.empty() && unexpected.empty()) {
+    std::cout << ": ok\n";
+    return kExitClean;
+  }
+  std::cout << ": MISMATCH";
+  if (!missing.empty()) std::cout << " (missing " << join(missing) << ")";
+  if (!unexpected.empty()) std::cout << " (unexpected " << join(unexpected) << ")";
+  if (unexpected.empty() && incomplete_status != 0) {
+    std::cout << ", search cut short\n";
+    return incomplete_status;
+  }
+  std::cout << "\n";
+  return kExitFinding;
+}
+
 MinimizeOptions MinimizeBudget(double max_seconds) {
   MinimizeOptions options;
   options.max_seconds = max_seconds;

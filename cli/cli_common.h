@@ -4,6 +4,7 @@
 #ifndef OVLFUZZ_CLI_CLI_COMMON_H_
 #define OVLFUZZ_CLI_CLI_COMMON_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,14 @@ bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vect
 // Minimization options with a wall-clock budget starting now (the model
 // keeps no clock; the caller brings one).
 MinimizeOptions MinimizeBudget(double max_seconds);
+
+// --check-expect: compares the finding kinds a session found with the
+// scheme's `expect:` line and prints "expect: A B; found: A C: MISMATCH
+// (missing B, unexpected C)". Returns 0 when they are equal, 1 when not,
+// and `incomplete_status` when a kind is missing but the search was cut
+// short (so nothing is known yet); `incomplete_status` 0 means it wasn't.
+int CheckExpect(const std::string& cmd, const Scheme& scheme, const std::set<std::string>& found,
+                int incomplete_status = 0);
 
 // Shell-quotes an argument for copy-pasteable commands.
 std::string ShellQuote(const std::string& s);

@@ -121,6 +121,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
        "pruned), and the session's corpus replaces it at the end")
       ("report", po::value<std::string>()->default_value(""),
        "also write reports next to each artifact: json, html or json,html")
+      ("check-expect", "exit 0 when the finding kinds found equal the scheme's expect: line, 1 otherwise "
+                       "(printed as expected vs found)")
       ("quiet,q", "no progress lines");
   po::positional_options_description pos;
   po::variables_map vm;
@@ -280,6 +282,11 @@ int CmdFuzz(const std::vector<std::string>& args) {
             << static_cast<int64_t>(total * 10) / 10.0 << "s, " << s.bugs << " bug(s) in " << found.size()
             << " distinct signature(s); summary: "
             << out_dir << "/summary.json\n";
+  if (vm.count("check-expect")) {
+    std::set<std::string> kinds;
+    for (const Found& f : found) kinds.insert(f.kind);
+    return CheckExpect("fuzz", world.scheme(), kinds);
+  }
   return found.empty() ? kExitClean : kExitFinding;
 }
 

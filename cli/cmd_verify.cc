@@ -37,6 +37,8 @@ int CmdVerify(const std::vector<std::string>& args) {
       ("max-seconds", po::value<double>()->default_value(0), "stop after this many seconds (0: no limit); "
                                                               "an unfinished search exits 3 and proves nothing")
       ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and verify.json")
+      ("check-expect", "explore everything (implies --all) and exit 0 when the finding kinds equal the scheme's "
+                       "expect: line, 1 otherwise, 3 when a kind is missing and --max-seconds cut the search")
       ("quiet,q", "no progress lines");
   po::positional_options_description pos;
   po::variables_map vm;
@@ -46,7 +48,8 @@ int CmdVerify(const std::vector<std::string>& args) {
   const std::string scheme_ref = vm["scheme"].as<std::string>();
   const World& world = Schemes().Load(scheme_ref);
   VerifyOptions o = VerifyBoundsFrom(vm, world);
-  o.all = vm.count("all") > 0;
+  const bool check_expect = vm.count("check-expect") > 0;
+  o.all = vm.count("all") > 0 || check_expect;
   o.reduce = vm.count("naive") == 0;
   const int jobs = vm["jobs"].as<int>();
   if (jobs < 1 || jobs > 64) throw UsageError("--jobs must be in 1..64");
@@ -106,6 +109,13 @@ int CmdVerify(const std::vector<std::string>& args) {
        << FormatCount(st.schedules) << " schedules, " << std::fixed;
   tail.precision(2);
   tail << run.seconds << "s";
+  if (check_expect) {
+    std::set<std::string> kinds;
+    for (const VerifyFinding& f : run.result.findings) kinds.insert(FindingKindName(f.finding.kind));
+    std::cout << "ovlfuzz verify: " << run.result.findings.size() << " finding(s) within " << bounds << " ("
+              << tail.str() << (st.complete ? ", search complete" : ", search INCOMPLETE") << ")\n";
+    return CheckExpect("verify", world.scheme(), kinds, st.complete ? 0 : kExitIncomplete);
+  }
   if (!run.result.findings.empty()) {
     std::cout << "ovlfuzz verify: " << run.result.findings.size() << " finding(s) within " << bounds << " ("
               << tail.str() << (st.complete ? ", search complete" : ", stopped at the first finding") << ")\n";

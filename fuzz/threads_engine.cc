@@ -27,7 +27,7 @@ class ThreadsRun {
   ThreadsRun(const World& world, const Program& program)
       : world_(world),
         program_(program),
-        locks_(world.instances()),
+        locks_(InitialLockWords(world)),
         flags_(world.InitialFlags()),
         frozen_(world.supers(), 0),
         threads_(program.threads.size()) {}
@@ -186,6 +186,9 @@ class ThreadsRun {
             }
             break;
           }
+          case Opc::kMightLock:  // only lockdep's graph sees it
+            ++fr.pc;
+            break;
           case Opc::kUnlock:
             Release(t, ResolveLock(world_, fr, in.lock));
             ++fr.pc;

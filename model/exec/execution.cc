@@ -18,7 +18,7 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       limits_(limits),
       tsan_(tsan::kEnabled && limits.tsan) {
   st_.threads.resize(program.threads.size());
-  st_.locks.resize(world.instances());
+  st_.locks = InitialLockWords(world);
   st_.flags = world.InitialFlags();
   st_.frozen.assign(world.supers(), 0);
   st_.freezing.assign(world.supers(), -1);
@@ -193,6 +193,20 @@ void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const
   Emit(e);
 }
 
+bool Execution::IsMap(const Instr& in) const { return scheme_.families[in.lock.family].kind == LockKind::kMap; }
+
+// lock_map_acquire(): held and ordered like a lock but never blocking, so
+// not a scheduling point either, and invisible to the other threads.
+void Execution::AcquireMap(int t, Frame& f, const Instr& in) {
+  Event e = MakeEvent(EventKind::kAttempt, t);
+  e.inst = ResolveLock(f, in.lock);
+  e.cls = world_.ClassOf(e.inst, in.lock.subclass);
+  e.read = in.read;
+  Emit(e);
+  Acquire(t, e.inst, e.cls, in.read, false, f);
+  ++f.pc;
+}
+
 bool Execution::Release(int t, int inst, bool implicit) {
   std::vector<HeldLock>& held = st_.threads[t].held;
   auto it = std::find_if(held.rbegin(), held.rend(), [&](const HeldLock& h) { return h.inst == inst; });
@@ -200,9 +214,11 @@ bool Execution::Release(int t, int inst, bool implicit) {
   HeldLock h = *it;
   held.erase(std::next(it).base());
   LockState& s = st_.locks[inst];
-  Touch(inst, !h.read);
-  DropLock(s, t, h.read);
-  tsan::Unlock(TsanMutex(inst, h.cls), h.read);
+  if (!s.map) {
+    Touch(inst, !h.read);
+    DropLock(s, t, h.read);
+    tsan::Unlock(TsanMutex(inst, h.cls), h.read);
+  }
   Event e = MakeEvent(EventKind::kReleased, t);
   e.inst = inst;
   e.cls = h.cls;
@@ -264,7 +280,22 @@ void Execution::RunSlice(int t, bool acquired) {
     const Routine& r = scheme_.routines[f.routine];
     const Instr& in = r.code[f.pc];
     switch (in.op) {
+      case Opc::kMightLock: {
+        // might_lock(): lockdep sees an acquisition and a release at once;
+        // nothing is held, nothing waits, no scheduling point.
+        Event e = MakeEvent(EventKind::kAttempt, t);
+        e.inst = ResolveLock(f, in.lock);
+        e.cls = world_.ClassOf(e.inst, in.lock.subclass);
+        e.read = in.read;
+        Emit(e);
+        ++f.pc;
+        break;
+      }
       case Opc::kLock: {
+        if (IsMap(in)) {
+          AcquireMap(t, f, in);
+          break;
+        }
         if (acquired) return;  // park at the next scheduling point
         acquired = true;
         int inst = ResolveLock(f, in.lock);
@@ -301,7 +332,7 @@ void Execution::RunSlice(int t, bool acquired) {
         ++f.pc;
         break;
       }
-      case Opc::kTrylock: {
+      case Opc::kTrylock: {  // never on a map (the parser refuses it)
         if (acquired) return;
         acquired = true;
         int inst = ResolveLock(f, in.lock);

@@ -161,6 +161,8 @@ class Execution {
   void EndOp(int t, bool failed);
   void Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f);
   bool Release(int t, int inst, bool implicit);
+  bool IsMap(const Instr& in) const;
+  void AcquireMap(int t, Frame& f, const Instr& in);
   bool ThawStuckSupers();
   void Touch(int inst, bool exclusive) {
     if (footprint_) footprint_->Lock(inst, exclusive);

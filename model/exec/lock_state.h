@@ -7,8 +7,10 @@
 #define OVLFUZZ_MODEL_EXEC_LOCK_STATE_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "model/scheme/scheme.h"
+#include "model/world/world.h"
 
 namespace ovlfuzz {
 
@@ -19,16 +21,26 @@ struct LockState {
   uint8_t readers = 0;
   uint8_t reader_count[kMaxThreads] = {0, 0, 0, 0};
   uint8_t writers_waiting = 0;
+  bool map = false;    // a lockdep map: never blocks, its word never changes
 };
+
+// The lock words of a run's start: every instance free, maps marked.
+inline std::vector<LockState> InitialLockWords(const World& world) {
+  std::vector<LockState> locks(world.instances());
+  for (int i = 0; i < world.instances(); ++i) locks[i].map = world.InstanceKind(i) == LockKind::kMap;
+  return locks;
+}
 
 // Whether `read`/write acquisition can proceed now. A blocked writer is
 // counted in writers_waiting, which does not hold up its own acquisition.
 inline bool CanAcquire(const LockState& s, bool read) {
+  if (s.map) return true;
   if (read) return s.writer == -1 && s.writers_waiting == 0;
   return s.writer == -1 && s.readers == 0;
 }
 
 inline void TakeLock(LockState& s, int thread, bool read) {
+  if (s.map) return;
   if (read) {
     ++s.readers;
     ++s.reader_count[thread];
@@ -38,6 +50,7 @@ inline void TakeLock(LockState& s, int thread, bool read) {
 }
 
 inline void DropLock(LockState& s, int thread, bool read) {
+  if (s.map) return;
   if (read) {
     --s.readers;
     --s.reader_count[thread];

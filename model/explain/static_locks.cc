@@ -137,7 +137,8 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
       const Instr& in = s.routines[f.routine].code[f.pc];
       switch (in.op) {
         case Opc::kLock:
-        case Opc::kTrylock: {
+        case Opc::kTrylock:
+        case Opc::kMightLock: {
           int inst = ResolveLock(world, f, in.lock);
           int cls = world.ClassOf(inst, in.lock.subclass);
           StaticSite here = site_of(st);
@@ -165,6 +166,10 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
               site.held_pc = h.site.pc;
               add(&edges_[Key(h.cls, cls)], std::move(site));
             });
+          }
+          if (in.op == Opc::kMightLock) {  // taken and released at once
+            ++f.pc;
+            break;
           }
           HeldLock h;
           h.inst = inst;

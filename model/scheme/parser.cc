@@ -23,6 +23,10 @@ const char* const kKinds[] = {"lock-inversion",          "deadlock",
 
 enum class RefType { kInode, kPipe, kSb };
 
+constexpr int kMaxRepeat = 16;
+// Nested repeats multiply; past this a routine is refused.
+constexpr size_t kMaxInstructions = 1 << 16;
+
 class Parser {
  public:
   Parser(Scheme& s, const std::string& file) : s_(s), file_(file) {}
@@ -75,7 +79,7 @@ class Parser {
     int depth = 0;
     for (size_t i = start + 1; i < lines.size(); ++i) {
       const std::string& w = lines[i].tokens.front().text;
-      if (w == "if" || w == "block") ++depth;
+      if (w == "if" || w == "block" || w == "repeat") ++depth;
       if (w == "op" || w == "sub") break;
       if (w == "end" && depth-- == 0) return i;
     }
@@ -226,11 +230,12 @@ class Parser {
     for (const LockFamily& g : s_.families)
       if (g.name == name.text) c.Fail(name, "lock '" + name.text + "' is already declared");
     f.name = name.text;
-    const Token& kind = c.Word("mutex, rwsem or percpu_rwsem");
+    const Token& kind = c.Word("mutex, rwsem, percpu_rwsem or map");
     if (kind.text == "mutex") f.kind = LockKind::kMutex;
     else if (kind.text == "rwsem") f.kind = LockKind::kRwsem;
     else if (kind.text == "percpu_rwsem") f.kind = LockKind::kPercpuRwsem;
-    else c.Fail(kind, "unknown lock kind '" + kind.text + "' (mutex, rwsem or percpu_rwsem)");
+    else if (kind.text == "map") f.kind = LockKind::kMap;  // lockdep_map: fs_reclaim, ...
+    else c.Fail(kind, "unknown lock kind '" + kind.text + "' (mutex, rwsem, percpu_rwsem or map)");
     c.Expect("per");
     const Token& dom = c.Word("inode, pipe, sb or global");
     if (dom.text == "inode") f.domain = Domain::kInode;
@@ -295,11 +300,16 @@ class Parser {
   // ---- routine bodies -------------------------------------------------------
 
   struct Block {
-    enum class Kind { kIf, kElse, kPlain } kind;
+    enum class Kind { kIf, kElse, kPlain, kRepeat } kind;
     int jump_if_not = -1;  // kIf: the instruction to patch
     int jump_over = -1;    // kElse: the jump at the end of the then-branch
     std::vector<int> skips;  // trylock-skip instructions to patch at `end`
     Token at;
+    // kRepeat: the body is compiled once per iteration (unrolled), so each
+    // iteration is a block of its own: a failed `trylock ... else skip`
+    // skips the rest of that iteration.
+    size_t body = 0;  // index of the body's first line
+    int left = 0;     // iterations still to compile after this one
   };
 
   size_t CompileRoutine(const std::vector<TokenLine>& lines, size_t start) {
@@ -330,6 +340,13 @@ class Parser {
         if (b.kind == Block::Kind::kIf) r.code[b.jump_if_not].target = here;
         if (b.kind == Block::Kind::kElse) r.code[b.jump_over].target = here;
         for (int k : b.skips) r.code[k].target = here;
+        if (r.code.size() > kMaxInstructions) c.Fail(head, "'" + r.name + "' unrolls to too many instructions");
+        if (b.kind == Block::Kind::kRepeat && b.left > 0) {
+          b.skips.clear();
+          --b.left;
+          blocks.push_back(b);
+          i = b.body - 1;  // compile the body again
+        }
         continue;
       }
       if (w == "op" || w == "sub") c.Fail(head, "'" + w + "' inside '" + r.name + "': missing 'end'");
@@ -361,8 +378,24 @@ class Parser {
         blocks.push_back({Block::Kind::kPlain, -1, -1, {}, head});
         continue;
       }
-      if (w == "lock" || w == "trylock" || w == "unlock") {
-        in.op = w == "lock" ? Opc::kLock : w == "trylock" ? Opc::kTrylock : Opc::kUnlock;
+      if (w == "repeat") {
+        // `repeat N:` ... `end`: the body N times (a kernel loop with a
+        // bound, e.g. copy-up's per-chunk data loop).
+        int n = ParseInt(c, "a repeat count", 1, kMaxRepeat);
+        c.Expect(":");
+        c.ExpectEnd();
+        Block b{Block::Kind::kRepeat, -1, -1, {}, head};
+        b.body = i + 1;
+        b.left = n - 1;
+        blocks.push_back(b);
+        if (r.code.size() > kMaxInstructions) c.Fail(head, "'" + r.name + "' unrolls to too many instructions");
+        continue;
+      }
+      if (w == "lock" || w == "trylock" || w == "unlock" || w == "might_lock") {
+        in.op = w == "lock"      ? Opc::kLock
+                : w == "trylock" ? Opc::kTrylock
+                : w == "unlock"  ? Opc::kUnlock
+                                 : Opc::kMightLock;
         in.lock = ParseLockRef(c);
         const LockFamily& fam = s_.families[in.lock.family];
         if (in.op != Opc::kUnlock) {
@@ -373,6 +406,8 @@ class Parser {
             c.Accept("write");
           }
         }
+        if (in.op == Opc::kTrylock && fam.kind == LockKind::kMap)
+          c.Fail(head, "'" + fam.name + "' is a lockdep map: it never blocks, so a trylock means nothing");
         if (in.op == Opc::kTrylock) {
           c.Expect("else");
           const Token& fb = c.Word("skip, fail or ignore");

@@ -20,7 +20,9 @@ constexpr int kMaxCallDepth = 12;
 constexpr int kMaxSubclass = 7;
 
 enum class ParamType : uint8_t { kFile, kDir, kNode, kPipe };
-enum class LockKind : uint8_t { kMutex, kRwsem, kPercpuRwsem };
+// kMap: a pure lockdep map (lock_map_acquire/release, fs_reclaim): held
+// and ordered like a lock, but it never blocks anyone.
+enum class LockKind : uint8_t { kMutex, kRwsem, kPercpuRwsem, kMap };
 enum class Domain : uint8_t { kInode, kPipe, kSb, kGlobal };
 // What a failed trylock does: skip to the end of the enclosing block, fail
 // the whole op (error path: held locks are released), or carry on without
@@ -89,6 +91,8 @@ struct CondAtom {
 enum class Opc : uint8_t {
   kLock,         // blocking acquisition (scheduling point)
   kTrylock,      // non-blocking acquisition (scheduling point)
+  kMightLock,    // might_lock(): lockdep's checks and dependencies as if the
+                 // lock were taken and released at once; never blocks
   kUnlock,
   kFreezeBegin,  // freeze_super(): EBUSY (jump to target) when frozen/freezing
   kFreezeEnd,    // all levels write-held: ownership passes to the superblock

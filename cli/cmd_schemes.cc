@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "model/analysis/scheme_lint.h"
+#include "model/core/input_error.h"
 #include "model/scheme/builtin.h"
 #include "model/scheme/parser.h"
 
@@ -54,6 +56,17 @@ int CmdCheckScheme(const std::vector<std::string>& args) {
   if (!ParseArgs("check-scheme", "FILE", args, opts, pos, &vm)) return kExitClean;
   const std::string path = vm["file"].as<std::string>();
   Scheme s = ParseScheme(ReadFile(path), path);
+  World world(s);
+  SchemeLint lint = LintScheme(world);
+  for (const LintMessage& w : lint.warnings)
+    std::cerr << path << ":" << w.line << ":" << w.col << ": warning: " << w.message << "\n";
+  if (!lint.errors.empty()) {
+    const LintMessage& e = lint.errors.front();
+    throw InputError(path, e.line, e.col,
+                     e.message + (lint.errors.size() > 1
+                                      ? " (and " + std::to_string(lint.errors.size() - 1) + " more such unlock(s))"
+                                      : ""));
+  }
   std::cout << path << ": ok: scheme " << s.name << ", " << s.ops.size() << " ops, "
             << s.routines.size() - s.ops.size() << " subs, " << s.families.size() << " lock families, expect: "
             << Join(s.expect) << "\n";

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "model/explain/splat.h"
-#include "model/explain/static_locks.h"
+#include "model/analysis/static_locks.h"
 #include "model/world/world.h"
 
 namespace ovlfuzz {

@@ -6,7 +6,7 @@
 #include "model/explain/deadlock_escalation.h"
 #include "model/explain/directed_search.h"
 #include "model/explain/lockdep_name.h"
-#include "model/explain/static_locks.h"
+#include "model/analysis/static_locks.h"
 
 namespace ovlfuzz {
 namespace {

@@ -34,3 +34,26 @@ TEST_F(Cli, CheckExpectComparesKindsWithTheExpectLine) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, CheckSchemeRefusesAnUnlockThatIsNotHeldAndWarnsAboutUnused) {
+  Write("extra.scheme",
+        "scheme extra\nworld files=1 dirs=1 pipes=1\nop a(file f):\n  lock i_rwsem(f)\n  unlock i_rwsem(f)\n"
+        "  unlock i_rwsem(f)\nend\n");
+  Result r = Run("check-scheme extra.scheme");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_TRUE(OneLineError(r, "extra.scheme")) << r.err;
+  EXPECT_EQ(r.err.rfind("extra.scheme:6:3: error: unlock of i_rwsem(f0) that is not held on some path", 0), 0u)
+      << r.err;
+  Write("spare.scheme",
+        "scheme spare\nlock spare mutex per global \"&spare\"\nop a(file f):\n  lock i_rwsem(f)\nend\n");
+  Result w = Run("check-scheme spare.scheme");
+  EXPECT_EQ(w.status, 0);
+  EXPECT_NE(w.err.find("spare.scheme:2:1: warning: lock 'spare' is declared but no statement takes it"),
+            std::string::npos)
+      << w.err;
+  EXPECT_NE(w.out.find("ok: scheme spare"), std::string::npos);
+}
+
+}  // namespace

@@ -7,7 +7,7 @@
 
 #include <set>
 
-#include "model/explain/static_locks.h"
+#include "model/analysis/static_locks.h"
 #include "tests/explain/explain_test_util.h"
 
 namespace ovlfuzz {

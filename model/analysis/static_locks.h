@@ -9,8 +9,8 @@
 // missing here is missing from every run of any size and schedule. That
 // makes it both the search's map (which ops can make each edge of a chain)
 // and a proof of absence.
-#ifndef OVLFUZZ_MODEL_EXPLAIN_STATIC_LOCKS_H_
-#define OVLFUZZ_MODEL_EXPLAIN_STATIC_LOCKS_H_
+#ifndef OVLFUZZ_MODEL_ANALYSIS_STATIC_LOCKS_H_
+#define OVLFUZZ_MODEL_ANALYSIS_STATIC_LOCKS_H_
 
 #include <cstdint>
 #include <unordered_map>
@@ -31,6 +31,7 @@ struct StaticSite {
   int held_pc = -1;
   // The `call` instructions on the stack, outermost first, as (routine, pc).
   std::vector<std::pair<int, int>> stack;
+  int inst = -1;  // bad unlocks: the lock instance
 };
 
 class StaticLockGraph {
@@ -47,6 +48,10 @@ class StaticLockGraph {
   // discovery order: ops in scheme order, arguments ascending.
   const std::vector<StaticSite>& Sites(int from, int to) const;
   const std::vector<StaticSite>& Acquisitions(int cls) const;
+  // Unlocks some path reaches without holding the lock (through if/else,
+  // trylock outcomes, calls, repeats): what lockdep reports as "bad unlock
+  // balance". One site per instruction, the first op call that reaches it.
+  const std::vector<StaticSite>& bad_unlocks() const { return bad_unlocks_; }
   size_t edge_count() const { return edges_.size(); }
   int64_t states() const { return states_; }  // abstract states walked
   int calls() const { return calls_; }        // op calls (op x arguments) walked
@@ -60,10 +65,11 @@ class StaticLockGraph {
   std::unordered_map<uint64_t, std::vector<StaticSite>> edges_;
   std::unordered_map<int, std::vector<StaticSite>> acquisitions_;
   std::vector<int> classes_;
+  std::vector<StaticSite> bad_unlocks_;
   int64_t states_ = 0;
   int calls_ = 0;
 };
 
 }  // namespace ovlfuzz
 
-#endif  // OVLFUZZ_MODEL_EXPLAIN_STATIC_LOCKS_H_
+#endif  // OVLFUZZ_MODEL_ANALYSIS_STATIC_LOCKS_H_

@@ -1,6 +1,6 @@
 // The static lock graph must hold every dependency any run creates (it is
 // the proof behind `absent`), and name the ops that create each.
-#include "model/explain/static_locks.h"
+#include "model/analysis/static_locks.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "model/explain/static_locks.h"
+#include "model/analysis/static_locks.h"
 
 #include <algorithm>
 #include <unordered_set>
@@ -48,12 +48,14 @@ Tri EvalStatic(const World& world, const Frame& f, int cond) {
   return unknown ? Tri::kUnknown : Tri::kTrue;
 }
 
-void Release(std::vector<HeldLock>* held, int inst) {
+// False when the lock was not held.
+bool Release(std::vector<HeldLock>* held, int inst) {
   for (auto it = held->rbegin(); it != held->rend(); ++it)
     if (it->inst == inst) {
       held->erase(std::next(it).base());
-      return;
+      return true;
     }
+  return false;
 }
 
 }  // namespace
@@ -183,7 +185,14 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
           break;
         }
         case Opc::kUnlock:
-          Release(&st.held, ResolveLock(world, f, in.lock));
+          if (int inst = ResolveLock(world, f, in.lock); !Release(&st.held, inst)) {
+            StaticSite here = site_of(st);
+            here.inst = inst;
+            bool known = std::any_of(bad_unlocks_.begin(), bad_unlocks_.end(), [&](const StaticSite& b) {
+              return b.routine == here.routine && b.pc == here.pc;
+            });
+            if (!known) bad_unlocks_.push_back(std::move(here));
+          }
           ++f.pc;
           break;
         case Opc::kFreezeBegin: {

@@ -108,7 +108,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
       ("seconds", po::value<double>(), "time budget in seconds (default 20 unless --runs is given)")
       ("runs", po::value<int64_t>(), "number of runs (deterministic for a given --seed)")
       ("seed", po::value<uint64_t>()->default_value(1), "seed of the session")
-      ("threads", po::value<int>()->default_value(3), "maximum model threads per program (1-4)")
+      ("threads", po::value<int>()->default_value(3), "maximum model threads per program (1-8)")
       ("ops", po::value<int>()->default_value(4), "maximum ops per thread (1-32)")
       ("strategy", po::value<std::string>()->default_value("pct"), "scheduling strategy: random or pct")
       ("pct-depth", po::value<int>()->default_value(3), "PCT bug depth d (1-16)")
@@ -135,7 +135,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
   cfg.gen.max_ops = vm["ops"].as<int>();
   cfg.pct_depth = vm["pct-depth"].as<int>();
   cfg.run_limits.max_steps = vm["max-steps"].as<int64_t>();
-  if (cfg.gen.max_threads < 1 || cfg.gen.max_threads > kMaxThreads) throw UsageError("--threads must be in 1..4");
+  if (cfg.gen.max_threads < 1 || cfg.gen.max_threads > kMaxThreads) throw UsageError("--threads must be in 1.." + std::to_string(kMaxThreads));
   if (cfg.gen.max_ops < 1 || cfg.gen.max_ops > kMaxOpsPerThread) throw UsageError("--ops must be in 1..32");
   if (cfg.pct_depth < 1 || cfg.pct_depth > 16) throw UsageError("--pct-depth must be in 1..16");
   if (cfg.run_limits.max_steps < 1) throw UsageError("--max-steps must be positive");

@@ -290,7 +290,7 @@ std::string FormatCount(int64_t n) {
 
 void AddVerifyBoundOptions(po::options_description* opts) {
   opts->add_options()
-      ("threads", po::value<int>()->default_value(2), "up to this many model threads (1-4)")
+      ("threads", po::value<int>()->default_value(2), "up to this many model threads (1-8)")
       ("ops", po::value<int>()->default_value(2), "up to this many ops per thread (1-8)")
       ("preemptions", po::value<int>(), "at most this many preemptions per schedule (default: unbounded)")
       ("only-ops", po::value<std::string>()->default_value(""),
@@ -306,7 +306,7 @@ VerifyOptions VerifyBoundsFrom(const po::variables_map& vm, const World& world) 
   VerifyOptions o;
   o.threads = vm["threads"].as<int>();
   o.ops = vm["ops"].as<int>();
-  if (o.threads < 1 || o.threads > kMaxThreads) throw UsageError("--threads must be in 1..4");
+  if (o.threads < 1 || o.threads > kMaxThreads) throw UsageError("--threads must be in 1.." + std::to_string(kMaxThreads));
   if (o.ops < 1 || o.ops > 8) throw UsageError("--ops must be in 1..8");
   if (vm.count("preemptions")) {
     o.preemptions = vm["preemptions"].as<int>();

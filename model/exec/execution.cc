@@ -26,8 +26,10 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
     main_fiber_ = tsan::CurrentFiber();
     for (size_t t = 0; t < st_.threads.size(); ++t) {
       fibers_.push_back(tsan::CreateFiber());
-      static const char* const kNames[] = {"model-T0", "model-T1", "model-T2", "model-T3"};
-      tsan::NameFiber(fibers_.back(), kNames[t % 4]);
+      static const char* const kNames[] = {"model-T0", "model-T1", "model-T2", "model-T3",
+                                           "model-T4", "model-T5", "model-T6", "model-T7"};
+      static_assert(sizeof(kNames) / sizeof(kNames[0]) == kMaxThreads);
+      tsan::NameFiber(fibers_.back(), kNames[t]);
     }
     tsan_mutexes_.resize(st_.locks.size() * (kMaxSubclass + 1));
     for (char& m : tsan_mutexes_) tsan::MutexCreate(&m);

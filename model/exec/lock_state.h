@@ -19,7 +19,7 @@ constexpr int kOwnerSb = -2;  // writer field of a frozen superblock's levels
 struct LockState {
   int8_t writer = -1;  // thread, kOwnerSb, or -1
   uint8_t readers = 0;
-  uint8_t reader_count[kMaxThreads] = {0, 0, 0, 0};
+  uint8_t reader_count[kMaxThreads] = {};
   uint8_t writers_waiting = 0;
   bool map = false;    // a lockdep map: never blocks, its word never changes
 };

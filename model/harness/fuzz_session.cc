@@ -80,7 +80,7 @@ Program FuzzSession::CycleProgram(const std::vector<OpCall>& ops, bool read_side
     c.routine = static_cast<int16_t>(op);
     p.threads.push_back({c});
   }
-  if (p.threads.size() > kMaxThreads) return Program{};
+  if (p.threads.size() > static_cast<size_t>(config_.gen.max_threads)) return Program{};
   Sanitize(world_, &p);
   return p;
 }

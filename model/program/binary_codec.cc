@@ -1,5 +1,7 @@
 #include "model/program/binary_codec.h"
 
+#include <algorithm>
+
 #include "model/world/world.h"
 
 namespace ovlfuzz {
@@ -39,12 +41,13 @@ void PutVarint(std::string* out, uint64_t v) {
 BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size) {
   const Scheme& s = world.scheme();
   Reader r(data, size);
+  size_t max_threads = kV1Threads;
   if (size >= 1 && data[0] == kBinaryMagic) {
     r.Byte();
-    r.Byte();  // version: every version so far decodes with these rules
+    if (r.Byte() >= 2) max_threads = kMaxThreads;  // 0, 1: version 1 rules
   }
   BinaryInput in;
-  const size_t threads = r.Varint() % kMaxThreads + 1;
+  const size_t threads = r.Varint() % max_threads + 1;
   for (size_t t = 0; t < threads; ++t) {
     if (t > 0 && r.remaining() == 0) break;  // no bytes, no more threads
     size_t ops = r.Varint() % kMaxOpsPerThread + 1;
@@ -62,7 +65,7 @@ BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size) {
   uint64_t choices = r.Varint();
   if (choices > r.remaining()) choices = r.remaining();
   in.choices.reserve(choices);
-  for (uint64_t i = 0; i < choices; ++i) in.choices.push_back(static_cast<uint8_t>(r.Byte() % kMaxThreads));
+  for (uint64_t i = 0; i < choices; ++i) in.choices.push_back(static_cast<uint8_t>(r.Byte() % max_threads));
   for (int i = 0; i < 8; ++i) in.seed |= static_cast<uint64_t>(r.Byte()) << (8 * i);
   return in;
 }
@@ -70,9 +73,11 @@ BinaryInput DecodeBinary(const World& world, const uint8_t* data, size_t size) {
 std::string EncodeBinary(const World& world, const BinaryInput& in, bool magic) {
   const Scheme& s = world.scheme();
   std::string out;
-  if (magic) {
+  const bool v1 = in.program.threads.size() <= static_cast<size_t>(kV1Threads) &&
+                  std::all_of(in.choices.begin(), in.choices.end(), [](uint8_t c) { return c < kV1Threads; });
+  if (magic || !v1) {
     out.push_back(static_cast<char>(kBinaryMagic));
-    out.push_back(static_cast<char>(kBinaryVersion));
+    out.push_back(static_cast<char>(v1 ? 1 : kBinaryVersion));
   }
   PutVarint(&out, in.program.threads.empty() ? 0 : in.program.threads.size() - 1);
   for (const auto& ops : in.program.threads) {

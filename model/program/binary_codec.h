@@ -1,14 +1,21 @@
 // Binary encoding of (program, scheduler choices) for fuzzing engines.
 //
-// Layout, version 1 (all integers LEB128 varints):
-//   0xB5 0x01                   magic and version (optional on input)
-//   T                           threads - 1            (taken mod kMaxThreads)
+// Layout (all integers LEB128 varints):
+//   0xB5 V                      magic and version (optional on input)
+//   T                           threads - 1            (taken mod 4 in version 1,
+//                                                        mod 8 = kMaxThreads in version 2)
 //   per thread: N               ops - 1                (taken mod kMaxOpsPerThread)
 //     per op:   K, then one byte per parameter         (K mod #ops, byte mod domain)
 //   L                           number of choice bytes (clamped to what remains)
-//   L bytes                     scheduler choices: thread ids, see ByteStrategy
+//   L bytes                     scheduler choices: thread ids (mod 4 / mod 8), see ByteStrategy
 //   up to 8 bytes               little-endian seed for choices past the L bytes
 //                               (trailing zero bytes omitted when encoding)
+//
+// Version 1 (up to 4 threads) is also what an input without the magic
+// decodes as, so every engine input and crash file written before version 2
+// decodes to the same program and choices. The encoder writes version 1
+// when it can (the magic-less shortest form needs it) and version 2, with
+// the magic, for a program of more than 4 threads or a choice of thread 4+.
 //
 // The decoder is *total*: every byte string, including the empty one, maps
 // to a valid program (values wrap, missing bytes read as zero, lengths are
@@ -31,7 +38,8 @@ namespace ovlfuzz {
 class World;
 
 constexpr uint8_t kBinaryMagic = 0xB5;
-constexpr uint8_t kBinaryVersion = 1;
+constexpr uint8_t kBinaryVersion = 2;
+constexpr int kV1Threads = 4;  // version 1's thread limit
 
 struct BinaryInput {
   Program program;

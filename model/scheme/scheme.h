@@ -14,7 +14,7 @@
 
 namespace ovlfuzz {
 
-constexpr int kMaxThreads = 4;
+constexpr int kMaxThreads = 8;
 constexpr int kMaxParams = 3;
 constexpr int kMaxCallDepth = 12;
 constexpr int kMaxSubclass = 7;

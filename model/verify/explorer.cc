@@ -54,7 +54,7 @@ struct Saved {
 
 // ThreadLocalHash of every thread at a search node.
 struct Locals {
-  uint64_t h[kMaxThreads] = {0, 0, 0, 0};
+  uint64_t h[kMaxThreads] = {};
 };
 
 // Threads that may sleep, each with the footprint of the step it sleeps on.

@@ -27,7 +27,7 @@ StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64
   uint64_t local[kMaxThreads];
   for (int t = 0; t < n; ++t) local[t] = given ? given[t] : ThreadLocalHash(x.thread(t));
   if (symmetric) {
-    for (int i = 1; i < n; ++i)  // insertion sort: at most 4 threads
+    for (int i = 1; i < n; ++i)  // insertion sort: at most kMaxThreads threads
       for (int j = i; j > 0 && local[k.order[j]] < local[k.order[j - 1]]; --j) std::swap(k.order[j], k.order[j - 1]);
     for (int i = 0; i < n; ++i) k.rank[k.order[i]] = i;
     for (int i = 0; i + 1 < n; ++i)
@@ -45,8 +45,9 @@ StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64
     const LockState& s = x.lock(inst);
     uint64_t w = static_cast<uint64_t>(rename(s.writer) + 2) | static_cast<uint64_t>(s.readers) << 4 |
                  static_cast<uint64_t>(s.writers_waiting) << 12;
-    for (int i = 0; i < n; ++i) w |= static_cast<uint64_t>(s.reader_count[k.order[i]]) << (20 + 8 * i);
     h = MixWord(h, w);
+    for (int i = 0; i < n; ++i)
+      if (s.reader_count[k.order[i]]) h = MixWord(h, static_cast<uint64_t>(i) << 8 | s.reader_count[k.order[i]]);
   }
   const std::vector<uint64_t>& flags = x.all_flags();
   for (size_t i = 0; i < flags.size(); ++i)

@@ -20,8 +20,8 @@ namespace ovlfuzz {
 
 struct StateKey {
   uint64_t hash = 0;
-  int order[kMaxThreads] = {0, 1, 2, 3};  // sorted position -> thread
-  int rank[kMaxThreads] = {0, 1, 2, 3};   // thread -> sorted position
+  int order[kMaxThreads] = {0, 1, 2, 3, 4, 5, 6, 7};  // sorted position -> thread
+  int rank[kMaxThreads] = {0, 1, 2, 3, 4, 5, 6, 7};   // thread -> sorted position
   // Threads whose local state ties with another's: symmetric, so a mask
   // over them can only be mapped conservatively (see Explorer).
   uint8_t tied = 0;

@@ -150,7 +150,7 @@ TEST_F(Cli, ExplainBadSplatsAreOneLineErrors) {
 
 TEST_F(Cli, ExplainBadFlagsAreOneLineErrors) {
   const std::string splat = Splat("pipe-lock-3-v5.5.txt");
-  for (const std::string flags : {"--seconds inf", "--seconds 0", "--seconds -1", "--seconds nan", "--threads 5",
+  for (const std::string flags : {"--seconds inf", "--seconds 0", "--seconds -1", "--seconds nan", "--threads 9",
                                   "--ops 0", "--format xml", "--scheme nosuch", "--bogus"}) {
     Result r = Run("explain " + splat + " " + flags + " --out out");
     EXPECT_EQ(r.status, 2) << flags;

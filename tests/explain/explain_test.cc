@@ -96,8 +96,10 @@ TEST(Explain, NewLockClassesInAUserSchemeAndNotExpressibleOnMainline) {
   Splat five = Fixture("kernfs-5class.txt");
   ExplainResult r = ExplainFor(*kernfs.world, five, 30);
   ExpectReproduces(*kernfs.world, five, r);
-  EXPECT_FALSE(r.has_deadlock);
-  EXPECT_NE(r.deadlock_note.find("needs 5 threads"), std::string::npos) << r.deadlock_note;
+  // Four tasks and a freezer: five threads.
+  ASSERT_TRUE(r.has_deadlock);
+  EXPECT_EQ(r.deadlock.program.threads.size(), 5u);
+  EXPECT_TRUE(DeadlockOnChain(r.goal, r.deadlock_result.findings[r.deadlock_finding]));
   ExplainResult m = ExplainFor(Builtins().Load("mainline"), five, 5);
   EXPECT_EQ(m.verdict, Verdict::kNotExpressible);
   EXPECT_EQ(m.missing, (std::vector<std::string>{"&of->mutex", "&p->lock"}));

@@ -94,3 +94,49 @@ TEST(BinaryCodec, ByteStrategyReplaysARecordedSchedule) {
 
 }  // namespace
 }  // namespace ovlfuzz
+
+namespace ovlfuzz {
+namespace {
+
+// Version 2 carries up to 8 threads; version 1 (and every input without the
+// magic, as engines store them) still decodes by version 1's rules.
+TEST(BinaryCodec, VersionOneInputsDecodeAsBefore) {
+  const World& w = testing::Builtins().Load("v5.0");
+  auto decode = [&](const std::string& s) {
+    return DecodeBinary(w, reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  // threads-1 = 5, one op each, 2 choice bytes 6 and 7.
+  std::string body = std::string("\x05") + std::string(6, '\0') + std::string("\x02\x06\x07", 3);
+  BinaryInput bare = decode(body);
+  BinaryInput v1 = decode(std::string("\xb5\x01", 2) + body);
+  EXPECT_EQ(bare.program.threads.size(), 2u);  // (5 mod 4) + 1
+  EXPECT_EQ(bare.program, v1.program);
+  EXPECT_EQ(bare.choices, (std::vector<uint8_t>{2, 3}));  // mod 4
+  EXPECT_EQ(v1.choices, bare.choices);
+  // The same count under version 2: six threads (the bytes run out after
+  // three, and a thread needs bytes of its own).
+  EXPECT_GT(decode(std::string("\xb5\x02", 2) + body).program.threads.size(), 2u);
+  // Up to four threads the encoder still writes version 1 (byte-identical
+  // to what it wrote before); more threads take the version 2 magic even
+  // in the shortest form.
+  Rng rng(5);
+  for (int i = 0; i < 500; ++i) {
+    BinaryInput in;
+    in.program = GenerateProgram(w, GenLimits{kMaxThreads, 4}, rng);
+    for (int k = 0; k < 10; ++k) in.choices.push_back(static_cast<uint8_t>(rng.Below(in.program.threads.size())));
+    for (bool magic : {true, false}) {
+      std::string enc = EncodeBinary(w, in, magic);
+      const bool small = in.program.threads.size() <= 4;
+      if (magic || !small) {
+        ASSERT_EQ(static_cast<uint8_t>(enc[0]), kBinaryMagic);
+        ASSERT_EQ(enc[1], small ? 1 : 2);
+      }
+      BinaryInput back = decode(enc);
+      ASSERT_EQ(back.program, in.program);
+      ASSERT_EQ(back.choices, in.choices);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ovlfuzz

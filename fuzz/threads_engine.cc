@@ -151,6 +151,7 @@ class ThreadsRun {
       const OpCall& call = program_.threads[t][th.op_index];
       Frame f;
       f.routine = call.routine;
+      f.thread = static_cast<int8_t>(t);
       for (size_t i = 0; i < s.routines[call.routine].params.size(); ++i)
         f.args[i] = static_cast<uint8_t>(world_.ArgEntity(s.routines[call.routine].params[i], call.args[i]));
       stack.assign(1, f);
@@ -224,6 +225,7 @@ class ThreadsRun {
             }
             Frame callee;
             callee.routine = static_cast<int16_t>(in.callee);
+            callee.thread = fr.thread;
             for (int i = 0; i < in.nargs; ++i) callee.args[i] = static_cast<uint8_t>(RefEntity(world_, fr, in.args[i]));
             ++fr.pc;
             stack.push_back(callee);

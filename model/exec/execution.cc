@@ -157,6 +157,7 @@ void Execution::StartOp(int t) {
   Frame& f = th.frames[0];
   f.routine = call.routine;
   f.pc = 0;
+  f.thread = static_cast<int8_t>(t);
   for (size_t i = 0; i < r.params.size(); ++i)
     f.args[i] = static_cast<uint8_t>(world_.ArgEntity(r.params[i], call.args[i]));
   th.depth = 1;
@@ -419,6 +420,7 @@ void Execution::RunSlice(int t, bool acquired) {
         Frame callee;
         callee.routine = static_cast<int16_t>(in.callee);
         callee.pc = 0;
+        callee.thread = f.thread;
         for (int i = 0; i < in.nargs; ++i) callee.args[i] = static_cast<uint8_t>(Entity(f, in.args[i]));
         ++f.pc;
         th.frames[th.depth++] = callee;

@@ -34,6 +34,7 @@ int ResolveLock(const World& world_, const Frame& f, const LockRef& lr) {
       if (fam.family == FamilyKind::kSbWriters) return world_.SbWriters(lr.obj.a, lr.level);
       return world_.Instance(lr.family, lr.obj.a, lr.level);
     case Domain::kGlobal: return world_.Instance(lr.family, 0, lr.level);
+    case Domain::kOpen: return world_.Instance(lr.family, world_.OpenObject(RefInode(world_, f, lr.obj), f.thread), lr.level);
   }
   return 0;
 }

@@ -17,6 +17,7 @@ struct Frame {
   int16_t routine = -1;
   int32_t pc = 0;
   uint8_t args[kMaxParams] = {0, 0, 0};
+  int8_t thread = 0;  // the model thread running it: resolves `per open` locks
 };
 
 int RefEntity(const World& world, const Frame& f, const Ref& ref);

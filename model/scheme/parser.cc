@@ -237,12 +237,13 @@ class Parser {
     else if (kind.text == "map") f.kind = LockKind::kMap;  // lockdep_map: fs_reclaim, ...
     else c.Fail(kind, "unknown lock kind '" + kind.text + "' (mutex, rwsem, percpu_rwsem or map)");
     c.Expect("per");
-    const Token& dom = c.Word("inode, pipe, sb or global");
+    const Token& dom = c.Word("inode, open, pipe, sb or global");
     if (dom.text == "inode") f.domain = Domain::kInode;
+    else if (dom.text == "open") f.domain = Domain::kOpen;
     else if (dom.text == "pipe") f.domain = Domain::kPipe;
     else if (dom.text == "sb") f.domain = Domain::kSb;
     else if (dom.text == "global") f.domain = Domain::kGlobal;
-    else c.Fail(dom, "unknown domain '" + dom.text + "' (inode, pipe, sb or global)");
+    else c.Fail(dom, "unknown domain '" + dom.text + "' (inode, open, pipe, sb or global)");
     const Token& cls = c.Peek();
     if (cls.kind != Token::Kind::kString) c.Fail(cls, "expected the lockdep class name as a \"string\"" + Cursor::Found(cls));
     f.class_name = c.Next().text;
@@ -638,8 +639,9 @@ class Parser {
     const LockFamily& f = s_.families[lr.family];
     if (f.domain != Domain::kGlobal) {
       c.Expect("(");
-      RefType want = f.domain == Domain::kInode ? RefType::kInode
-                   : f.domain == Domain::kPipe ? RefType::kPipe : RefType::kSb;
+      RefType want = f.domain == Domain::kInode || f.domain == Domain::kOpen ? RefType::kInode
+                   : f.domain == Domain::kPipe                            ? RefType::kPipe
+                                                                           : RefType::kSb;
       const Token& at = c.Peek();
       lr.obj = ParseTypedRef(c, want);
       if (f.family == FamilyKind::kOvlLock) {

@@ -23,7 +23,10 @@ enum class ParamType : uint8_t { kFile, kDir, kNode, kPipe };
 // kMap: a pure lockdep map (lock_map_acquire/release, fs_reclaim): held
 // and ordered like a lock, but it never blocks anyone.
 enum class LockKind : uint8_t { kMutex, kRwsem, kPercpuRwsem, kMap };
-enum class Domain : uint8_t { kInode, kPipe, kSb, kGlobal };
+// kOpen: one instance per (inode, model thread): each thread opens every
+// file once and keeps the handle, so two threads' opens of one inode have
+// two locks of one class (kernfs's &of->mutex, seq_file's &p->lock).
+enum class Domain : uint8_t { kInode, kPipe, kSb, kGlobal, kOpen };
 // What a failed trylock does: skip to the end of the enclosing block, fail
 // the whole op (error path: held locks are released), or carry on without
 // the lock (the bug that missed-trylock-fallback catches).

@@ -221,7 +221,7 @@ class Explorer : public Oracle {
     x_ = &x;
     depth_ = 0;
     Locals locals;
-    for (int t = 0; t < x.threads(); ++t) locals.h[t] = ThreadLocalHash(x.thread(t));
+    for (int t = 0; t < x.threads(); ++t) locals.h[t] = ThreadLocalHash(world_, x.thread(t));
     Explore(Sleep{}, locals);
     x_ = nullptr;
   }
@@ -428,7 +428,7 @@ class Explorer : public Oracle {
     }
     // Only the thread that stepped changed its local state.
     Locals next = locals;
-    next.h[t] = ThreadLocalHash(x_->thread(t));
+    next.h[t] = ThreadLocalHash(world_, x_->thread(t));
     Explore(std::move(child), next);
   }
 

@@ -4,7 +4,7 @@
 
 namespace ovlfuzz {
 
-uint64_t ThreadLocalHash(const ThreadState& th) {
+uint64_t ThreadLocalHash(const World& world, const ThreadState& th) {
   uint64_t h = MixWord(0x51ed27ULL, static_cast<uint64_t>(th.status));
   if (th.status == ThreadState::Status::kDone) return h;
   h = MixWord(h, static_cast<uint64_t>(th.op_index + 1) << 8 | th.depth << 1 | th.open);
@@ -14,9 +14,11 @@ uint64_t ThreadLocalHash(const ThreadState& th) {
     h = MixWord(h, f.args[0] | f.args[1] << 8 | f.args[2] << 16);
   }
   for (const HeldLock& l : th.held)
-    h = MixWord(h, static_cast<uint64_t>(l.inst) << 24 | static_cast<uint64_t>(l.cls) << 2 | l.read << 1 | l.trylock);
+    h = MixWord(h, static_cast<uint64_t>(world.ThreadFreeInstance(l.inst)) << 24 | static_cast<uint64_t>(l.cls) << 2 |
+                       l.read << 1 | l.trylock);
   if (th.status == ThreadState::Status::kBlocked)
-    h = MixWord(h, static_cast<uint64_t>(th.want_inst) << 32 | static_cast<uint64_t>(th.want_cls) << 1 | th.want_read);
+    h = MixWord(h, static_cast<uint64_t>(world.ThreadFreeInstance(th.want_inst)) << 32 |
+                       static_cast<uint64_t>(th.want_cls) << 1 | th.want_read);
   return h;
 }
 
@@ -25,7 +27,7 @@ StateKey MakeStateKey(const Execution& x, bool symmetric, bool with_last, uint64
   StateKey k;
   const int n = x.threads();
   uint64_t local[kMaxThreads];
-  for (int t = 0; t < n; ++t) local[t] = given ? given[t] : ThreadLocalHash(x.thread(t));
+  for (int t = 0; t < n; ++t) local[t] = given ? given[t] : ThreadLocalHash(x.world(), x.thread(t));
   if (symmetric) {
     for (int i = 1; i < n; ++i)  // insertion sort: at most kMaxThreads threads
       for (int j = i; j > 0 && local[k.order[j]] < local[k.order[j - 1]]; --j) std::swap(k.order[j], k.order[j - 1]);

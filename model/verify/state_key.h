@@ -29,7 +29,7 @@ struct StateKey {
 
 // The hash of one thread's local state (ThreadLocalHash changes only when
 // that thread steps, so the explorer recomputes one per step).
-uint64_t ThreadLocalHash(const ThreadState& th);
+uint64_t ThreadLocalHash(const World& world, const ThreadState& th);
 
 // `with_last` adds the last thread that ran (preemption bounding);
 // `with_locks` the lock words, which are redundant (for tests); `local`,

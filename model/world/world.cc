@@ -15,6 +15,7 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
     int objects = fam.domain == Domain::kInode ? inodes()
                 : fam.domain == Domain::kPipe  ? pipes()
                 : fam.domain == Domain::kSb    ? supers()
+                : fam.domain == Domain::kOpen  ? inodes() * kMaxThreads
                                                : 1;
     int levels = static_cast<int>(fam.levels.size());
     family_base_.push_back(total);
@@ -109,6 +110,9 @@ std::string World::InstanceName(int inst) const {
     case Domain::kPipe: s += "(p" + std::to_string(obj) + ")"; break;
     case Domain::kSb: s += "(" + scheme_.supers[obj].name; break;
     case Domain::kGlobal: break;
+    case Domain::kOpen:
+      s += "(" + InodeName(obj / kMaxThreads) + ", open by T" + std::to_string(obj % kMaxThreads) + ")";
+      break;
   }
   if (fam.domain == Domain::kSb) {
     if (fam.levels.size() > 1) s += ", " + fam.levels[inst_level_[inst]];

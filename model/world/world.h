@@ -66,6 +66,15 @@ class World {
   std::string InstanceName(int inst) const;  // "i_rwsem(upper(d0))"
   // The instance sb_writers(sb, level) resolves to, honouring `writers=`.
   int SbWriters(int sb, int level) const;
+  // `per open` locks: the object of (inode, thread).
+  static int OpenObject(int inode, int thread) { return inode * kMaxThreads + thread; }
+  // The instance with every `per open` lock's thread renamed to 0: what the
+  // explorer hashes, so that states differing only by which thread is which
+  // look alike (each thread only ever takes its own open handles).
+  int ThreadFreeInstance(int inst) const {
+    if (scheme_.families[inst_family_[inst]].domain != Domain::kOpen) return inst;
+    return inst - (inst_object_[inst] % kMaxThreads) * family_levels_[inst_family_[inst]];
+  }
 
   // Lock classes (lockdep keys, including the subclass).
   int ClassOf(int inst, int subclass) const { return inst_class_[inst * (kMaxSubclass + 1) + subclass]; }

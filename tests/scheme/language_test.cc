@@ -126,3 +126,48 @@ TEST(Language, MapsAreHeldTogetherAndRefuseTrylock) {
 
 }  // namespace
 }  // namespace ovlfuzz
+
+namespace ovlfuzz {
+namespace {
+
+// kernfs's &of->mutex and seq_file's &p->lock, taken in both orders by two
+// ops on one file. Per open file (per thread) they are distinct locks of
+// the same classes: lockdep's inversion, never a deadlock. Per inode they
+// are shared: a real deadlock.
+const char kPerOpen[] = R"(scheme per-open
+world files=1 dirs=1 pipes=1
+lock of_mutex mutex per open "&of->mutex"
+lock seq_lock mutex per open "&p->lock"
+op read_seq(file f):
+  lock seq_lock(f)                   # seq_read_iter(): mutex_lock(&m->lock)
+  lock of_mutex(f)                   # kernfs_seq_start(): mutex_lock(&of->mutex)
+end
+op write_of(file f):
+  lock of_mutex(f)                   # kernfs_fop_write_iter()
+  lock seq_lock(f)
+end
+)";
+
+TEST(Language, PerOpenLocksAreOneClassWithAnInstancePerThread) {
+  testing::OwnedWorld w = WorldFromText(kPerOpen);
+  EXPECT_EQ(VerifiedKinds(*w.world, 2, 1), std::set<std::string>{"lock-inversion"});
+  std::string shared = kPerOpen;
+  for (size_t p; (p = shared.find("per open")) != std::string::npos;) shared.replace(p, 8, "per inode");
+  testing::OwnedWorld s = WorldFromText(shared);
+  EXPECT_EQ(VerifiedKinds(*s.world, 2, 1), (std::set<std::string>{"deadlock", "lock-inversion"}));
+  // Instances: one per (inode, thread), named by their thread.
+  const World& world = *w.world;
+  std::set<int> classes;
+  std::set<std::string> names;
+  for (int inst = 0; inst < world.instances(); ++inst) {
+    if (world.scheme().families[world.InstanceFamily(inst)].name != "of_mutex") continue;
+    classes.insert(world.ClassOf(inst, 0));
+    names.insert(world.InstanceName(inst));
+    EXPECT_EQ(world.ClassName(world.ClassOf(world.ThreadFreeInstance(inst), 0)), "&of->mutex");
+  }
+  EXPECT_EQ(classes.size(), 1u);
+  EXPECT_TRUE(names.count("of_mutex(f0, open by T1)"));
+}
+
+}  // namespace
+}  // namespace ovlfuzz

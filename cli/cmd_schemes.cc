@@ -33,16 +33,29 @@ std::string Join(const std::vector<std::string>& v) {
 
 int CmdSchemes(const std::vector<std::string>& args) {
   po::options_description opts("options");
+  opts.add_options()("show", po::value<std::string>(),
+                     "print this scheme (built-in name or file) flattened: its base's lines with the delta's "
+                     "replacements and additions, each run of lines preceded by '# from FILE:LINE'");
   po::positional_options_description pos;
   po::variables_map vm;
-  if (!ParseArgs("schemes", "", args, opts, pos, &vm)) return kExitClean;
+  if (!ParseArgs("schemes", "[--show NAME|FILE]", args, opts, pos, &vm)) return kExitClean;
+  if (vm.count("show")) {
+    const std::string ref = vm["show"].as<std::string>();
+    Schemes().Load(ref);  // reports parse errors at their origin
+    std::cout << Schemes().Flat(ref).Annotated();
+    return kExitClean;
+  }
   std::cout << "built-in schemes (use with --scheme NAME; or pass a .scheme file):\n\n";
   for (const BuiltinScheme& b : BuiltinSchemes()) {
     const World& w = Schemes().Load(b.name);
+    std::string base;
+    const std::string text = b.text;
+    if (size_t e = text.find("\nextends "); e != std::string::npos)
+      base = " (extends " + text.substr(e + 9, text.find('\n', e + 1) - e - 9) + ")";
     std::cout << "  " << b.name << "\n"
               << "      " << Description(b.text) << "\n"
               << "      expect: " << Join(w.scheme().expect) << "\n"
-              << "      ops: " << w.scheme().ops.size() << ", source: " << b.path << "\n\n";
+              << "      ops: " << w.scheme().ops.size() << ", source: " << b.path << base << "\n\n";
   }
   return kExitClean;
 }
@@ -55,7 +68,7 @@ int CmdCheckScheme(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!ParseArgs("check-scheme", "FILE", args, opts, pos, &vm)) return kExitClean;
   const std::string path = vm["file"].as<std::string>();
-  Scheme s = ParseScheme(ReadFile(path), path);
+  Scheme s = LoadScheme({ReadFile(path), path, path}, Schemes().Loader());
   World world(s);
   SchemeLint lint = LintScheme(world);
   for (const LintMessage& w : lint.warnings)

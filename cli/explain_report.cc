@@ -49,7 +49,7 @@ std::string SchemeLineOf(const World& world, int routine, int pc, std::string* c
     return s.path;
   }
   int line = s.routines[routine].code[pc].line;
-  return s.path + ":" + std::to_string(line) + ": " + CodeAndComment(s.Line(line), comment);
+  return s.Where(line) + ": " + CodeAndComment(s.Line(line), comment);
 }
 
 std::string Fit(std::string s, size_t width) {
@@ -120,6 +120,12 @@ std::string SideBySide(const World& world, const Splat& splat, const ExplainResu
     std::string comment;
     row.right.push_back("  " + SchemeLineOf(world, v.link.site.routine, v.link.site.pc, &comment));
     if (!comment.empty()) row.right.push_back("    " + comment);
+    if (v.link.site.call_pc >= 0 && v.link.site.thread >= 0) {
+      const int op = r.repro.program.threads[v.link.site.thread][v.link.site.op_index].routine;
+      std::string call_comment;
+      row.right.push_back("  called from " + SchemeLineOf(world, op, v.link.site.call_pc, &call_comment));
+      if (!call_comment.empty()) row.right.push_back("    " + call_comment);
+    }
     if (v.held_routine >= 0) {
       std::string held_comment;
       row.right.push_back("  held since " + SchemeLineOf(world, v.held_routine, v.held_pc, &held_comment));

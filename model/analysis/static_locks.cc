@@ -160,12 +160,14 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
             StaticSite site = here;
             site.held_routine = h->site.routine;
             site.held_pc = h->site.pc;
+            site.held_call_pc = h->site.call_pc;
             add(&edges_[Key(cls, cls)], std::move(site));
           } else {
             ForEachDependencySource(st.held, [&](const HeldLock& h) {
               StaticSite site = here;
               site.held_routine = h.site.routine;
               site.held_pc = h.site.pc;
+              site.held_call_pc = h.site.call_pc;
               add(&edges_[Key(h.cls, cls)], std::move(site));
             });
           }
@@ -180,6 +182,7 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
           h.trylock = in.op == Opc::kTrylock;
           h.site.routine = f.routine;
           h.site.pc = f.pc;
+          h.site.call_pc = st.depth > 1 ? st.frames[0].pc - 1 : -1;
           st.held.push_back(h);
           ++f.pc;
           break;

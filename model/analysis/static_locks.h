@@ -29,9 +29,17 @@ struct StaticSite {
   int pc = -1;
   int held_routine = -1;  // edges: the instruction that took the held lock
   int held_pc = -1;
+  int held_call_pc = -1;  // ... and, when it was inside a sub, the op's `call` to it
   // The `call` instructions on the stack, outermost first, as (routine, pc).
   std::vector<std::pair<int, int>> stack;
   int inst = -1;  // bad unlocks: the lock instance
+  // The lines that took the held lock: its instruction and the op's call.
+  std::vector<std::pair<int, int>> HeldLines() const {
+    std::vector<std::pair<int, int>> lines;
+    if (held_routine >= 0) lines.emplace_back(held_routine, held_pc);
+    if (held_call_pc >= 0) lines.emplace_back(call.routine, held_call_pc);
+    return lines;
+  }
 };
 
 class StaticLockGraph {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/oracle/finding.h"
+
 namespace ovlfuzz {
 
 enum class EventKind : uint8_t {
@@ -42,12 +44,16 @@ struct Event {
   int16_t op_index = -1;  // position of the op in its thread
   int16_t routine = -1;   // routine of the instruction
   int32_t pc = -1;        // instruction index in that routine
+  int32_t call_pc = -1;   // inside a sub: the op's `call` instruction (Site::call_pc)
   int32_t step = 0;       // scheduling step (slice) number
   int32_t inst = -1;      // lock instance
   int32_t cls = -1;       // lock class (with subclass)
   int32_t inode = -1;     // kModify / kXattr target; kFrozen/kThawed: superblock
   const std::vector<int8_t>* skipped = nullptr;  // kSkipped: xattr bits
 };
+
+// The point of the run an event happened at.
+inline Site EventSite(const Event& e) { return {e.thread, e.op_index, e.routine, e.pc, e.step, e.call_pc}; }
 
 }  // namespace ovlfuzz
 

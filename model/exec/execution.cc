@@ -140,6 +140,7 @@ Event Execution::MakeEvent(EventKind kind, int t) const {
     if (th.depth > 0) {
       e.routine = th.frames[th.depth - 1].routine;
       e.pc = th.frames[th.depth - 1].pc;
+      if (th.depth > 1) e.call_pc = th.frames[0].pc - 1;
     }
   }
   return e;
@@ -186,7 +187,8 @@ void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const
   h.cls = cls;
   h.read = read;
   h.trylock = trylock;
-  h.site = {t, st_.threads[t].op_index, f.routine, f.pc, static_cast<int>(st_.step)};
+  const ThreadState& th = st_.threads[t];
+  h.site = {t, th.op_index, f.routine, f.pc, static_cast<int>(st_.step), th.depth > 1 ? th.frames[0].pc - 1 : -1};
   st_.threads[t].held.push_back(h);
   Event e = MakeEvent(EventKind::kAcquired, t);
   e.inst = inst;
@@ -486,6 +488,7 @@ Site Execution::SiteOf(int t) const {
   if (th.depth > 0) {
     s.routine = th.frames[th.depth - 1].routine;
     s.pc = th.frames[th.depth - 1].pc;
+    if (th.depth > 1) s.call_pc = th.frames[0].pc - 1;
   }
   return s;
 }

@@ -139,7 +139,7 @@ class Mapper {
       for (const StaticSite& site : sites)
         best = std::max(
             best,
-            MatchFrames(s, site.routine, site.pc, site.stack, frames, {site.held_routine, site.held_pc}, held).score);
+            MatchFrames(s, site.routine, site.pc, site.stack, frames, site.HeldLines(), held).score);
       a.frame_score += best;
     }
     out_.assignments.push_back(std::move(a));
@@ -169,7 +169,7 @@ std::string FirstAcquisitionLine(const World& world, const StaticLockGraph& grap
   if (sites.empty()) return world.scheme().path;
   const Scheme& s = world.scheme();
   int line = s.routines[sites.front().routine].code[sites.front().pc].line;
-  return s.path + ":" + std::to_string(line) + ": " + CodeOf(s.Line(line));
+  return s.Where(line) + ": " + CodeOf(s.Line(line));
 }
 
 SplatMapping MapSplat(const Splat& splat, const World& world, const StaticLockGraph& graph) {

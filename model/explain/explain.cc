@@ -99,7 +99,7 @@ class Explainer {
       std::vector<WeightedCall> calls;
       for (const StaticSite& site : graph_.Sites(g.edges[k].first, g.edges[k].second)) {
         int score =
-            MatchFrames(s, site.routine, site.pc, site.stack, frames, {site.held_routine, site.held_pc}, held).score;
+            MatchFrames(s, site.routine, site.pc, site.stack, frames, site.HeldLines(), held).score;
         int w = 1 + score * score;
         auto it = std::find_if(calls.begin(), calls.end(), [&](const WeightedCall& c) { return c.call == site.call; });
         if (it == calls.end())
@@ -349,7 +349,7 @@ class Explainer {
       v.edge = r_.goal.edges[k];
       for (const ChainLink& l : f.chain)
         if (l.from_cls == v.edge.first && l.cls == v.edge.second) v.link = l;
-      std::vector<std::pair<int, int>> stack;
+      std::vector<std::pair<int, int>> stack, held_lines;
       if (v.link.site.thread >= 0 && v.link.site.op_index >= 0) {
         const OpCall& call = r_.repro.program.threads[v.link.site.thread][v.link.site.op_index];
         for (const StaticSite& site : graph_.Sites(v.edge.first, v.edge.second))
@@ -357,11 +357,12 @@ class Explainer {
             stack = site.stack;
             v.held_routine = site.held_routine;
             v.held_pc = site.held_pc;
+            held_lines = site.HeldLines();
             break;
           }
       }
-      v.match = MatchFrames(s, v.link.site.routine, v.link.site.pc, stack, splat_.EdgeFrames(v.k),
-                            {v.held_routine, v.held_pc}, k == 0 ? splat_.held.frames : std::vector<SplatFrame>{});
+      v.match = MatchFrames(s, v.link.site.routine, v.link.site.pc, stack, splat_.EdgeFrames(v.k), held_lines,
+                            k == 0 ? splat_.held.frames : std::vector<SplatFrame>{});
       r_.edges.push_back(std::move(v));
     }
   }

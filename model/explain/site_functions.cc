@@ -41,7 +41,7 @@ std::vector<std::string> InstrFunctions(const Scheme& s, int routine, int pc) {
 }
 
 FrameMatch MatchFrames(const Scheme& s, int routine, int pc, const std::vector<std::pair<int, int>>& stack,
-                       const std::vector<SplatFrame>& frames, std::pair<int, int> held,
+                       const std::vector<SplatFrame>& frames, const std::vector<std::pair<int, int>>& held_lines,
                        const std::vector<SplatFrame>& held_frames) {
   FrameMatch m;
   auto note = [&](const std::string& fn, int points) {
@@ -55,8 +55,9 @@ FrameMatch MatchFrames(const Scheme& s, int routine, int pc, const std::vector<s
   for (auto it = stack.rbegin(); it != stack.rend(); ++it)
     for (const std::string& fn : InstrFunctions(s, it->first, it->second))
       if (InFrames(frames, fn)) note(fn, 1);
-  for (const std::string& fn : InstrFunctions(s, held.first, held.second))
-    if (InFrames(held_frames, fn)) note(fn, 1);
+  for (const auto& [routine_h, pc_h] : held_lines)
+    for (const std::string& fn : InstrFunctions(s, routine_h, pc_h))
+      if (InFrames(held_frames, fn)) note(fn, 1);
   return m;
 }
 

@@ -28,10 +28,10 @@ struct FrameMatch {
 
 // How the model site of a dependency matches the splat stack that created
 // it: the acquiring line's first function counts 4, its others 2, the
-// functions of the `call` lines on the model's stack 1 each; `held` (the
-// line that took the held lock) against `held_frames` 1 each.
+// functions of the `call` lines on the model's stack 1 each; `held_lines`
+// (the lines that took the held lock) against `held_frames` 1 each.
 FrameMatch MatchFrames(const Scheme& s, int routine, int pc, const std::vector<std::pair<int, int>>& stack,
-                       const std::vector<SplatFrame>& frames, std::pair<int, int> held = {-1, -1},
+                       const std::vector<SplatFrame>& frames, const std::vector<std::pair<int, int>>& held_lines = {},
                        const std::vector<SplatFrame>& held_frames = {});
 
 }  // namespace ovlfuzz

@@ -29,6 +29,9 @@ struct Site {
   int routine = -1;
   int pc = -1;
   int step = -1;
+  // Inside a sub: the pc of the op's own `call` instruction that led there
+  // (the report shows that line too); -1 at op level.
+  int call_pc = -1;
 };
 
 // One `-> #N` entry of a lockdep chain: `cls` was acquired at `site` while

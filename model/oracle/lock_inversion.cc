@@ -12,7 +12,7 @@ constexpr size_t kMaxPerRun = 4;
 void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
   if (e.kind != EventKind::kAttempt) return;
   const ThreadState& th = x.thread(e.thread);
-  Site site{e.thread, e.op_index, e.routine, e.pc, e.step};
+  Site site = EventSite(e);
   if (const HeldLock* h = HeldOfClass(th.held, e.cls)) {
     Report({ChainLink{e.cls, h->cls, e.read, site}}, x);  // lockdep adds no edges then
     return;

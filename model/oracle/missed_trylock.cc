@@ -15,7 +15,7 @@ class MissedTrylockOracle : public FindingCollector {
  public:
   void OnEvent(const Event& e, const Execution& x) override {
     if (e.kind == EventKind::kOpBegin) last_failed_[e.thread].thread = -1;
-    if (e.kind == EventKind::kTryFailed) last_failed_[e.thread] = {e.thread, e.op_index, e.routine, e.pc, e.step};
+    if (e.kind == EventKind::kTryFailed) last_failed_[e.thread] = EventSite(e);
     int need = UnprotectedModification(e, x);
     if (need < 0) return;
     const World& w = x.world();
@@ -26,7 +26,7 @@ class MissedTrylockOracle : public FindingCollector {
     const std::string& op = x.OpName(e.thread, e.op_index);
     Finding f;
     f.kind = FindingKind::kMissedTrylock;
-    f.site = {e.thread, e.op_index, e.routine, e.pc, e.step};
+    f.site = EventSite(e);
     f.signature = std::string(FindingKindName(f.kind)) + ":" + op + "/" + r.name + ": " + effect + " " +
                   s.supers[sb].name + " without " + w.ClassName(w.ClassOf(need, 0));
     f.notes.push_back(effect + " on " + w.InodeName(e.inode) + " without holding " + w.ClassName(w.ClassOf(need, 0)) +

@@ -22,7 +22,7 @@ void FindingCollector::Collect(const Execution&, std::vector<Finding>* out) {
 std::string SchemeSiteName(const Execution& x, const Site& site) {
   const Scheme& s = x.world().scheme();
   const Routine& r = s.routines[site.routine];
-  return r.name + " (" + s.path + ":" + std::to_string(r.code[site.pc].line) + ")";
+  return r.name + " (" + s.Where(r.code[site.pc].line) + ")";
 }
 
 }  // namespace ovlfuzz

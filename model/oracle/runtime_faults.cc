@@ -39,7 +39,7 @@ class RuntimeFaultOracle : public FindingCollector {
     }
     Finding f;
     f.kind = kind;
-    f.site = {e.thread, e.op_index, e.routine, e.pc, e.step};
+    f.site = EventSite(e);
     f.signature = std::string(FindingKindName(kind)) + ":" + key;
     f.notes.push_back(what);
     Add(std::move(f), x);

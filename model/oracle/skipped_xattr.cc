@@ -9,7 +9,7 @@ namespace ovlfuzz {
 void SkippedXattrOracle::OnEvent(const Event& e, const Execution&) {
   if (e.kind != EventKind::kSkipped || e.skipped == nullptr || e.skipped->empty()) return;
   ++skipped_;
-  if (skip_sites_.size() < 8) skip_sites_.push_back({e.thread, e.op_index, e.routine, e.pc, e.step});
+  if (skip_sites_.size() < 8) skip_sites_.push_back(EventSite(e));
 }
 
 void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) {

@@ -115,7 +115,7 @@ std::string RenderHtmlReport(const World& world, const Repro& repro, const RunRe
     }
     std::string label = e.kind;
     if (e.kind == "op") label = "op " + e.text;
-    std::string line = e.line > 0 ? s.path + ":" + std::to_string(e.line) + ": " + s.Line(e.line) : "";
+    std::string line = e.line > 0 ? s.Where(e.line) + ": " + s.Line(e.line) : "";
     std::string detail = "T" + std::to_string(e.thread) + " step " + std::to_string(e.step) + " " + e.kind +
                          (e.instance.empty() ? "" : " " + e.instance) + (line.empty() ? "" : "  |  " + line);
     o << "<tr><td class=\"step\">" << e.step << "</td>";

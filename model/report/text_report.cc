@@ -41,15 +41,26 @@ std::string ReportContext::OpText(const Site& s) const {
 std::string ReportContext::SchemeLine(const Site& s) const {
   const Scheme& sc = world_.scheme();
   if (s.routine < 0 || s.pc < 0) return sc.path;
-  int line = sc.routines[s.routine].code[s.pc].line;
-  // Collapse the alignment padding before a trailing comment.
-  std::string text = sc.Line(line);
-  size_t hash = text.find('#');
-  if (hash != std::string::npos) {
-    size_t code_end = text.find_last_not_of(' ', hash - 1);
-    if (code_end != std::string::npos) text = text.substr(0, code_end + 1) + "  " + text.substr(hash);
+  auto line_text = [&](int line) {
+    // Collapse the alignment padding before a trailing comment.
+    std::string text = sc.Line(line);
+    size_t hash = text.find('#');
+    if (hash != std::string::npos && hash > 0) {
+      size_t code_end = text.find_last_not_of(' ', hash - 1);
+      if (code_end != std::string::npos) text = text.substr(0, code_end + 1) + "  " + text.substr(hash);
+    }
+    return sc.Where(line) + ": " + text;
+  };
+  std::string out = line_text(sc.routines[s.routine].code[s.pc].line);
+  // Inside a sub, the op's own line that called it: where in the op this
+  // happens (the sub's line is often shared by many ops).
+  if (s.call_pc >= 0 && s.thread >= 0 && s.op_index >= 0 && s.thread < static_cast<int>(program_.threads.size()) &&
+      s.op_index < static_cast<int>(program_.threads[s.thread].size())) {
+    const Routine& op = sc.routines[program_.threads[s.thread][s.op_index].routine];
+    if (s.call_pc < static_cast<int>(op.code.size()) && op.code[s.call_pc].op == Opc::kCall)
+      out += "\n       called from " + line_text(op.code[s.call_pc].line);
   }
-  return sc.path + ":" + std::to_string(line) + ": " + text;
+  return out;
 }
 
 int ReportContext::LineOf(const Site& s) const {

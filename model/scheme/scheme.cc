@@ -12,6 +12,12 @@ const std::string& Scheme::Line(int line) const {
   return lines[line - 1];
 }
 
+std::string Scheme::Where(int line) const {
+  if (line < 1 || line > static_cast<int>(origins.size())) return path + ":" + std::to_string(line);
+  const SchemeOrigin& o = origins[line - 1];
+  return source_files[o.file] + ":" + std::to_string(o.line);
+}
+
 int Scheme::FindOp(const std::string& op_name) const {
   for (int idx : ops)
     if (routines[idx].name == op_name) return idx;

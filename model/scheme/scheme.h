@@ -150,6 +150,14 @@ struct InitFlag {
   int8_t bit = -1;
 };
 
+// Where a line of a (flattened) scheme was written: scheme composition
+// (compose.h) brings lines from several files together.
+struct SchemeOrigin {
+  int file = 0;       // index into Scheme::source_files
+  int line = 0;       // line in that file
+  int col_shift = 0;  // columns the flattening removed before the code (`replace `)
+};
+
 struct Scheme {
   std::string name;
   std::string path;   // file it was parsed from ("<builtin>/v5.0.scheme")
@@ -167,7 +175,14 @@ struct Scheme {
   std::vector<Routine> routines;
   std::vector<int> ops;            // routine indices of user-visible ops
 
+  // Composed schemes (compose.h): the files lines came from, and each
+  // line's origin; empty for a scheme written in one file.
+  std::vector<std::string> source_files;
+  std::vector<SchemeOrigin> origins;
+
   const std::string& Line(int line) const;
+  // "FILE:LINE" where `line` of this scheme's text was written.
+  std::string Where(int line) const;
   int FindOp(const std::string& name) const;  // routine index or -1
   int FindBit(const std::string& name) const;
   // True when the routine, or a sub it calls, contains instruction `op`

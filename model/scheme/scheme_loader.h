@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "model/scheme/compose.h"
 #include "model/scheme/scheme.h"
 #include "model/world/world.h"
 
@@ -21,10 +22,17 @@ class SchemeSet {
   using FileReader = std::function<std::string(const std::string& path)>;
   explicit SchemeSet(FileReader reader) : reader_(std::move(reader)) {}
 
-  // Built-in name first, then a file path. Throws InputError.
+  // Built-in name first, then a file path; `extends` resolved
+  // (compose.h). Throws InputError.
   const World& Load(const std::string& ref);
+  // The flattened text of `ref` with its origins (`schemes --show`).
+  FlatScheme Flat(const std::string& ref);
+  // Bases: built-in names, or paths relative to the including file.
+  BaseLoader Loader();
 
  private:
+  SchemeSource Source(const std::string& ref);
+
   struct Entry {
     std::unique_ptr<Scheme> scheme;
     std::unique_ptr<World> world;

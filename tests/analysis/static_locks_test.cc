@@ -58,8 +58,8 @@ TEST(StaticLockGraph, NamesTheOpsThatCreateAnEdge) {
   ASSERT_TRUE(g.HasEdge(pipe, inode));
   for (const StaticSite& s : g.Sites(pipe, inode)) {
     EXPECT_EQ(w.scheme().routines[s.call.routine].name, "splice_to_ovl");
-    EXPECT_EQ(w.scheme().routines[s.routine].code[s.pc].line, 86);            // lock i_rwsem(f)
-    EXPECT_EQ(w.scheme().routines[s.held_routine].code[s.held_pc].line, 85);  // lock pipe_mutex(p)/1
+    EXPECT_EQ(w.scheme().routines[s.routine].code[s.pc].line, 126);           // lock i_rwsem(f)
+    EXPECT_EQ(w.scheme().routines[s.held_routine].code[s.held_pc].line, 125);  // lock pipe_mutex(p)/1
   }
   // Every argument tuple: 2 pipes x 2 files.
   EXPECT_EQ(g.Sites(pipe, inode).size(), 4u);

@@ -81,18 +81,19 @@ class ThreadsRun {
     bool done = false;
     int want_inst = -1, want_cls = -1;
     bool want_read = false;
+    bool want_recursive = false;
     std::vector<HeldLock> held;
   };
 
   // Blocks until the lock is free (or the run is aborted). mu_ held.
-  bool Acquire(std::unique_lock<std::mutex>& lk, int t, int inst, int cls, bool read, const Frame& f) {
+  bool Acquire(std::unique_lock<std::mutex>& lk, int t, int inst, int cls, bool read, bool recursive, const Frame& f) {
     LockState& l = locks_[inst];
     Thread& th = threads_[t];
-    if (!CanAcquire(l, read)) {
+    if (!CanAcquire(l, read, recursive)) {
       th.blocked = true;
-      th.want_inst = inst, th.want_cls = cls, th.want_read = read;
+      th.want_inst = inst, th.want_cls = cls, th.want_read = read, th.want_recursive = recursive;
       if (!read) ++l.writers_waiting;
-      cv_.wait(lk, [&] { return abort_ || CanAcquire(l, read); });
+      cv_.wait(lk, [&] { return abort_ || CanAcquire(l, read, recursive); });
       if (!read) --l.writers_waiting;
       th.blocked = false;
       if (abort_) return false;
@@ -169,13 +170,13 @@ class ThreadsRun {
             lk.unlock();
             std::this_thread::yield();
             lk.lock();
-            if (!Acquire(lk, t, inst, cls, in.read, stack.back())) return;
+            if (!Acquire(lk, t, inst, cls, in.read, in.recursive, stack.back())) return;
             ++stack.back().pc;
             break;
           }
           case Opc::kTrylock: {
             int inst = ResolveLock(world_, fr, in.lock);
-            if (CanAcquire(locks_[inst], in.read)) {
+            if (CanAcquire(locks_[inst], in.read, in.recursive)) {
               Take(t, inst, world_.ClassOf(inst, in.lock.subclass), in.read, true, fr);
               ++fr.pc;
             } else if (in.fallback == Fallback::kSkip) {
@@ -283,7 +284,7 @@ class ThreadsRun {
         for (int o = 0; o < static_cast<int>(threads_.size()); ++o) {
           if (!th.want_read && l.reader_count[o] > 0) s.waits_for.push_back(o);
           const Thread& w = threads_[o];
-          if (th.want_read && o != static_cast<int>(t) && w.blocked && w.want_inst == th.want_inst && !w.want_read)
+          if (th.want_read && !th.want_recursive && o != static_cast<int>(t) && w.blocked && w.want_inst == th.want_inst && !w.want_read)
             s.waits_for.push_back(o);
         }
       }

@@ -156,7 +156,7 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
               ++ff.pc;
               push(std::move(failed));
             }
-          } else if (const HeldLock* h = HeldOfClass(st.held, cls)) {
+          } else if (const HeldLock* h = HeldOfClass(st.held, cls); h && !RecursionAllowed(*h, in.recursive)) {
             StaticSite site = here;
             site.held_routine = h->site.routine;
             site.held_pc = h->site.pc;
@@ -164,6 +164,7 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
             add(&edges_[Key(cls, cls)], std::move(site));
           } else {
             ForEachDependencySource(st.held, [&](const HeldLock& h) {
+              if (h.cls == cls) return;  // read-after-read recursion
               StaticSite site = here;
               site.held_routine = h.site.routine;
               site.held_pc = h.site.pc;

@@ -35,6 +35,7 @@ struct Event {
   EventKind kind = EventKind::kEnd;
   int8_t thread = -1;
   bool read = false;
+  bool recursive = false;  // a recursive read (Instr::recursive)
   bool trylock = false;
   bool implicit = false;  // kThawed by the environment; kReleased by unwinding/freeze
   bool failed_op = false; // kOpEnd after an error return

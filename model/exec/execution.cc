@@ -69,7 +69,7 @@ bool Execution::Runnable(int t) const {
   if (th.status == ThreadState::Status::kReady) return true;
   if (th.status == ThreadState::Status::kDone) return false;
   // A blocked writer is counted in writers_waiting; that must not hold it up.
-  return CanAcquire(st_.locks[th.want_inst], th.want_read);
+  return CanAcquire(st_.locks[th.want_inst], th.want_read, th.want_recursive);
 }
 
 int64_t StepsHint(const World& world, const Program& program) {
@@ -207,6 +207,7 @@ void Execution::AcquireMap(int t, Frame& f, const Instr& in) {
   e.inst = ResolveLock(f, in.lock);
   e.cls = world_.ClassOf(e.inst, in.lock.subclass);
   e.read = in.read;
+  e.recursive = in.recursive;
   Emit(e);
   Acquire(t, e.inst, e.cls, in.read, false, f);
   ++f.pc;
@@ -292,6 +293,7 @@ void Execution::RunSlice(int t, bool acquired) {
         e.inst = ResolveLock(f, in.lock);
         e.cls = world_.ClassOf(e.inst, in.lock.subclass);
         e.read = in.read;
+        e.recursive = in.recursive;
         Emit(e);
         ++f.pc;
         break;
@@ -313,14 +315,16 @@ void Execution::RunSlice(int t, bool acquired) {
           e.inst = inst;
           e.cls = cls;
           e.read = in.read;
+          e.recursive = in.recursive;
           Emit(e);
           tsan::Attempt(TsanMutex(inst, cls), in.read);
         }
-        if (!CanAcquire(s, in.read)) {
+        if (!CanAcquire(s, in.read, in.recursive)) {
           th.status = ThreadState::Status::kBlocked;
           th.want_inst = inst;
           th.want_cls = cls;
           th.want_read = in.read;
+          th.want_recursive = in.recursive;
           if (!in.read) ++s.writers_waiting;
           Event e = MakeEvent(EventKind::kBlocked, t);
           e.inst = inst;
@@ -344,7 +348,7 @@ void Execution::RunSlice(int t, bool acquired) {
         int cls = world_.ClassOf(inst, in.lock.subclass);
         LockState& s = st_.locks[inst];
         Touch(inst, !in.read);
-        if (CanAcquire(s, in.read)) {
+        if (CanAcquire(s, in.read, in.recursive)) {
           tsan::TryLock(TsanMutex(inst, cls), in.read, true);
           Acquire(t, inst, cls, in.read, true, f);
           ++f.pc;
@@ -502,7 +506,7 @@ std::vector<int> Execution::WaitsFor(int t) const {
   // A writer waits for every reader, itself included (a nested read).
   for (int o = 0; o < threads() && !th.want_read; ++o)
     if (s.reader_count[o] > 0) out.push_back(o);
-  if (th.want_read && s.writers_waiting > 0) {
+  if (th.want_read && !th.want_recursive && s.writers_waiting > 0) {
     for (int o = 0; o < threads(); ++o) {
       const ThreadState& w = st_.threads[o];
       if (o != t && w.status == ThreadState::Status::kBlocked && w.want_inst == th.want_inst && !w.want_read)

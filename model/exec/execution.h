@@ -52,6 +52,7 @@ struct ThreadState {
   int want_inst = -1;
   int want_cls = -1;
   bool want_read = false;
+  bool want_recursive = false;
   // Explorer only: an open thread that reaches the end of its ops parks
   // (mid-step) instead of finishing, so the next op can be chosen then.
   bool open = false;

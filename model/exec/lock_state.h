@@ -32,10 +32,11 @@ inline std::vector<LockState> InitialLockWords(const World& world) {
 }
 
 // Whether `read`/write acquisition can proceed now. A blocked writer is
-// counted in writers_waiting, which does not hold up its own acquisition.
-inline bool CanAcquire(const LockState& s, bool read) {
+// counted in writers_waiting, which does not hold up its own acquisition;
+// a recursive reader does not queue behind a waiting writer at all.
+inline bool CanAcquire(const LockState& s, bool read, bool recursive = false) {
   if (s.map) return true;
-  if (read) return s.writer == -1 && s.writers_waiting == 0;
+  if (read) return s.writer == -1 && (recursive || s.writers_waiting == 0);
   return s.writer == -1 && s.readers == 0;
 }
 

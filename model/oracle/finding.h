@@ -41,6 +41,8 @@ struct ChainLink {
   int from_cls = -1;
   bool read = false;
   Site site;
+  bool recursive = false;  // `cls` taken as a recursive reader
+  bool from_read = false;  // `from_cls` held as a reader
 };
 
 struct HeldLock {

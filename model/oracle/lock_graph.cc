@@ -4,17 +4,27 @@
 
 namespace ovlfuzz {
 
-bool LockGraph::FindPath(int from, int to, std::vector<int>* path) const {
-  // BFS gives the shortest chain, as lockdep's BFS does. Class ids are
-  // small dense integers, so plain vectors serve as the visited map.
-  std::vector<int> prev(std::max({from, to, max_node_}) + 1, -1);
-  std::vector<int> queue{from};
-  prev[from] = from;
+namespace {
+constexpr uint8_t kEndsR = kDepER | kDepSR;
+constexpr uint8_t kStartsE = kDepER | kDepEN;
+}  // namespace
+
+bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const {
+  // BFS gives the shortest chain, as lockdep's BFS does, over states (class,
+  // entered only through -(*R)->): state 2v+1 may only leave by -(E*)->.
+  // Class ids are small dense integers, so plain vectors serve as the
+  // visited map.
+  const int n = std::max({from, to, max_node_}) + 1;
+  std::vector<int> prev(2 * n, -1);
+  const int start = 2 * from + (only_r ? 1 : 0);
+  std::vector<int> queue{start};
+  prev[start] = start;
   for (size_t head = 0; head < queue.size(); ++head) {
-    int v = queue[head];
-    if (v == to) {
+    const int state = queue[head], v = state / 2;
+    const bool r = state & 1;
+    if (v == to && !(r && end_s)) {
       path->clear();
-      for (int u = to; u != from; u = prev[u]) path->push_back(u);
+      for (int s = state; s != start; s = prev[s]) path->push_back(s / 2);
       path->push_back(from);
       std::reverse(path->begin(), path->end());
       return true;
@@ -22,9 +32,13 @@ bool LockGraph::FindPath(int from, int to, std::vector<int>* path) const {
     auto it = succ_.find(v);
     if (it == succ_.end()) continue;
     for (int m : it->second) {
-      if (prev[m] >= 0) continue;
-      prev[m] = v;
-      queue.push_back(m);
+      uint8_t kinds = edges_.at(Key(v, m)).kinds;
+      if (r) kinds &= kStartsE;  // no -(*R)-> v -(S*)->
+      if (!kinds) continue;
+      const int next = 2 * m + ((kinds & ~kEndsR) == 0 ? 1 : 0);
+      if (prev[next] >= 0) continue;
+      prev[next] = state;
+      queue.push_back(next);
     }
   }
   return false;
@@ -32,19 +46,25 @@ bool LockGraph::FindPath(int from, int to, std::vector<int>* path) const {
 
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   const int from = link.from_cls, to = link.cls;
-  if (HasEdge(from, to)) return false;
+  const uint8_t kind = DepKindOf(link.from_read, link.recursive);
+  auto it = edges_.find(Key(from, to));
+  if (it != edges_.end() && (it->second.kinds & kind)) return false;
   bool closes = false;
   std::vector<int> path;
   if (from == to) {
     cycle->assign(1, link);
     closes = true;
-  } else if (FindPath(to, from, &path)) {
+  } else if (FindStrongPath(to, from, link.recursive, link.from_read, &path)) {
     cycle->clear();
     cycle->push_back(link);  // #0: the new lock, acquired while `from` is held
-    for (size_t i = 1; i < path.size(); ++i) cycle->push_back(edges_.at(Key(path[i - 1], path[i])));
+    for (size_t i = 1; i < path.size(); ++i) cycle->push_back(edges_.at(Key(path[i - 1], path[i])).first);
     closes = true;
   }
-  edges_.emplace(Key(from, to), link);
+  if (it != edges_.end()) {
+    it->second.kinds |= kind;
+    return closes;
+  }
+  edges_.emplace(Key(from, to), Edge{link, kind});
   max_node_ = std::max({max_node_, from, to});
   succ_[from].push_back(to);
   order_.push_back(link);

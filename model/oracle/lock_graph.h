@@ -1,11 +1,20 @@
 // LockGraph: lockdep's class dependency graph. An edge A -> B means "B was
 // acquired (blocking) while A was held"; each edge remembers the first site
-// that created it. AddEdge() reports the cycle a new edge closes, in the
-// order lockdep prints it: #0 is the lock being acquired, the last entry is
-// the held lock, each entry with the site where its dependency was created.
+// that created it and the kinds it was created with. AddEdge() reports the
+// cycle a new edge closes, in the order lockdep prints it: #0 is the lock
+// being acquired, the last entry is the held lock, each entry with the site
+// where its dependency was created.
+//
+// Recursive readers (lockdep since 5.11, Documentation/locking/
+// lockdep-design.rst): a dependency is -(ER)->, -(EN)->, -(SR)-> or -(SN)->
+// by how A was held (E exclusive, S shared) and how B was taken (R as a
+// recursive reader, N otherwise). Only a *strong* cycle is a deadlock: one
+// with no -(*R)-> L -(S*)-> pair, since a recursive reader of L never waits
+// for another reader of L. Without recursive readers every cycle is strong.
 #ifndef OVLFUZZ_MODEL_ORACLE_LOCK_GRAPH_H_
 #define OVLFUZZ_MODEL_ORACLE_LOCK_GRAPH_H_
 
+#include <cstdint>
 #include <unordered_map>
 #include <vector>
 
@@ -13,21 +22,35 @@
 
 namespace ovlfuzz {
 
+enum DepKind : uint8_t { kDepER = 1, kDepEN = 2, kDepSR = 4, kDepSN = 8 };
+
+inline uint8_t DepKindOf(bool from_read, bool to_recursive) {
+  return from_read ? (to_recursive ? kDepSR : kDepSN) : (to_recursive ? kDepER : kDepEN);
+}
+
 class LockGraph {
  public:
-  // Adds from -> link.cls. Returns true (and fills *cycle) when the edge is
-  // new and closes a cycle; a self-edge is a cycle of length one.
+  // Adds from -> link.cls with the kind of `link` (from_read, recursive).
+  // Returns true (and fills *cycle) when the edge, or this kind of it, is
+  // new and closes a strong cycle; a self-edge is a cycle of length one.
   bool AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle);
   bool HasEdge(int from, int to) const { return edges_.count(Key(from, to)) != 0; }
   size_t edge_count() const { return edges_.size(); }
-  // Every edge with the site that created it, in creation order.
+  // Every edge with the site that first created it, in creation order.
   const std::vector<ChainLink>& edges() const { return order_; }
 
  private:
+  struct Edge {
+    ChainLink first;
+    uint8_t kinds = 0;
+  };
   static uint64_t Key(int from, int to) { return (static_cast<uint64_t>(from) << 32) | static_cast<uint32_t>(to); }
-  bool FindPath(int from, int to, std::vector<int>* path) const;
+  // A strong path from -> ... -> to, entered `from` with `only_r` (the edge
+  // into `from` ends with R), whose last edge may not end with R when the
+  // edge closing the cycle starts with S (`end_s`).
+  bool FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const;
 
-  std::unordered_map<uint64_t, ChainLink> edges_;
+  std::unordered_map<uint64_t, Edge> edges_;
   std::unordered_map<int, std::vector<int>> succ_;
   std::vector<ChainLink> order_;
   int max_node_ = 0;

@@ -13,13 +13,15 @@ void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
   if (e.kind != EventKind::kAttempt) return;
   const ThreadState& th = x.thread(e.thread);
   Site site = EventSite(e);
-  if (const HeldLock* h = HeldOfClass(th.held, e.cls)) {
-    Report({ChainLink{e.cls, h->cls, e.read, site}}, x);  // lockdep adds no edges then
+  if (const HeldLock* h = HeldOfClass(th.held, e.cls); h && !RecursionAllowed(*h, e.recursive)) {
+    Report({ChainLink{e.cls, h->cls, e.read, site, e.recursive, h->read}}, x);  // lockdep adds no edges then
     return;
   }
   ForEachDependencySource(th.held, [&](const HeldLock& h) {
+    if (h.cls == e.cls) return;  // read-after-read recursion: no self-dependency
     std::vector<ChainLink> cycle;
-    if (graph_.AddEdge(ChainLink{e.cls, h.cls, e.read, site}, &cycle)) Report(std::move(cycle), x);
+    if (graph_.AddEdge(ChainLink{e.cls, h.cls, e.read, site, e.recursive, h.read}, &cycle))
+      Report(std::move(cycle), x);
   });
 }
 

@@ -27,6 +27,10 @@ inline const HeldLock* HeldOfClass(const std::vector<HeldLock>& held, int cls) {
   return nullptr;
 }
 
+// lockdep's check_deadlock(): a recursive reader may take a class the task
+// already holds for reading (read_lock(l) + read_lock(l)).
+inline bool RecursionAllowed(const HeldLock& held, bool recursive) { return recursive && held.read; }
+
 // lockdep's check_prevs_add(): the held locks a new acquisition adds a
 // dependency from: the most recent one and every trylock above it; older
 // locks are connected through the edges they created themselves.

@@ -403,6 +403,7 @@ class Parser {
           if (c.Accept("read")) {
             if (fam.kind == LockKind::kMutex) c.Fail(head, "'" + fam.name + "' is a mutex: it has no read side");
             in.read = true;
+            in.recursive = c.Accept("recursive");
           } else {
             c.Accept("write");
           }

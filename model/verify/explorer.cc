@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "model/harness/run_once.h"
+#include "model/oracle/lock_graph.h"
 #include "model/oracle/lock_inversion.h"
 #include "model/oracle/oracle.h"
 #include "model/verify/program_compact.h"
@@ -22,10 +23,12 @@ constexpr int kSplitDepth = 3;
 constexpr uint32_t kPseudoDeps = 1;        // the phase-2 dependency list
 constexpr uint32_t kPseudoCompletion = 2;  // the serial reference's op order
 
-// A phase-2 lock dependency: from -> to, made first by an op of `op`.
+// A phase-2 lock dependency: from -> to, made first by an op of `op`, with
+// the kinds (lock_graph.h DepKind) it was made with so far.
 struct Dep {
   int16_t from, to, op;
-  bool operator==(const Dep& o) const { return from == o.from && to == o.to && op == o.op; }
+  uint8_t kinds = 0;
+  bool operator==(const Dep& o) const { return from == o.from && to == o.to && op == o.op && kinds == o.kinds; }
 };
 
 // What the explorer tracks beside the executor state: history that decides
@@ -37,7 +40,8 @@ struct Extras {
 
   uint64_t Hash() const {
     uint64_t h = 0x5eed;
-    for (const Dep& d : deps) h = MixWord(h, static_cast<uint64_t>(d.from) << 32 | d.to << 16 | d.op);
+    for (const Dep& d : deps)
+      h = MixWord(h, static_cast<uint64_t>(d.kinds) << 48 | static_cast<uint64_t>(d.from) << 32 | d.to << 16 | d.op);
     h = MixWord(h, 0xd1);
     for (uint64_t s : skips) h = MixWord(h, s);
     for (uint64_t f : ref_flags) h = MixWord(h, f);
@@ -127,22 +131,25 @@ class Explorer : public Oracle {
       case EventKind::kAttempt: {
         const ThreadState& th = x.thread(e.thread);
         int op = program_.threads[e.thread][e.op_index].routine;
-        if (HeldOfClass(th.held, e.cls)) {
+        if (const HeldLock* h = HeldOfClass(th.held, e.cls); h && !RecursionAllowed(*h, e.recursive)) {
           const uint64_t self = static_cast<uint64_t>(e.cls) << 32 | static_cast<uint32_t>(e.cls);
           if (!goal_mode_) {
             if (phase_ == 1) candidate_ = true;  // possible recursive locking
           } else if (phase_ == 1) {
             union_.insert(self);
           } else if (scc_.count(self)) {
-            AddDep(Dep{static_cast<int16_t>(e.cls), static_cast<int16_t>(e.cls), static_cast<int16_t>(op)});
+            AddDep(Dep{static_cast<int16_t>(e.cls), static_cast<int16_t>(e.cls), static_cast<int16_t>(op),
+                       DepKindOf(h->read, e.recursive)});
           }
           return;
         }
         ForEachDependencySource(th.held, [&](const HeldLock& h) {
+          if (h.cls == e.cls) return;  // read-after-read recursion
           if (phase_ == 1) {
             union_.insert(static_cast<uint64_t>(h.cls) << 32 | static_cast<uint32_t>(e.cls));
           } else if (scc_.count(static_cast<uint64_t>(h.cls) << 32 | static_cast<uint32_t>(e.cls))) {
-            AddDep(Dep{static_cast<int16_t>(h.cls), static_cast<int16_t>(e.cls), static_cast<int16_t>(op)});
+            AddDep(Dep{static_cast<int16_t>(h.cls), static_cast<int16_t>(e.cls), static_cast<int16_t>(op),
+                       DepKindOf(h.read, e.recursive)});
           }
         });
         break;
@@ -433,8 +440,16 @@ class Explorer : public Oracle {
   }
 
   void AddDep(const Dep& d) {
-    for (const Dep& e : extras_.deps)
-      if (e.from == d.from && e.to == d.to) return;  // lockdep keeps the first
+    for (Dep& e : extras_.deps) {
+      if (e.from != d.from || e.to != d.to) continue;
+      // lockdep keeps the first site; a new kind can make a cycle strong,
+      // so it is state too, and the real oracle looks again.
+      if ((e.kinds & d.kinds) == d.kinds) return;
+      e.kinds |= d.kinds;
+      fp_.pseudo |= kPseudoDeps;
+      if (!goal_mode_) candidate_ = true;
+      return;
+    }
     if (goal_mode_) {
       extras_.deps.push_back(d);
       fp_.pseudo |= kPseudoDeps;

@@ -3,7 +3,9 @@
 #ifndef OVLFUZZ_TESTS_TEST_UTIL_H_
 #define OVLFUZZ_TESTS_TEST_UTIL_H_
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <set>
 #include <string>
 #include <vector>
@@ -39,6 +41,14 @@ inline OwnedWorld WorldFromText(const std::string& text, const std::string& path
 }
 
 // `body` is the thread/op part of a .ovl file ("thread\n  write f0\n...").
+// A file of the source tree (a docs/examples scheme, a fixture).
+inline std::string ReadSchemeFile(const std::string& relative) {
+  std::ifstream in(std::string(OVLFUZZ_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 inline Program ProgramFromText(const World& world, const std::string& body) {
   std::string text = "ovlfuzz 1\nscheme test " + Hex64(world.scheme().hash) + "\nstrategy pct 3 1\n" + body +
                      "\nschedule\n";

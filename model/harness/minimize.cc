@@ -91,10 +91,22 @@ class Minimizer {
     const int n = static_cast<int>(p.threads.size());
     std::vector<int> order(n);
     std::iota(order.begin(), order.end(), 0);
-    // No preemption: every start order (at most 4! = 24).
+    // No preemption: every start order up to 4 threads (4! = 24); beyond,
+    // each rotation of the thread order and of its reverse (8! would be
+    // 40,320 runs per candidate).
     std::vector<std::vector<int>> orders;
-    do orders.push_back(order);
-    while (std::next_permutation(order.begin(), order.end()));
+    if (n <= 4) {
+      do orders.push_back(order);
+      while (std::next_permutation(order.begin(), order.end()));
+    } else {
+      for (int dir = 0; dir < 2; ++dir) {
+        for (int r = 0; r < n; ++r) {
+          orders.push_back(order);
+          std::rotate(order.begin(), order.begin() + 1, order.end());
+        }
+        std::reverse(order.begin(), order.end());
+      }
+    }
     for (const auto& o : orders) {
       auto s = MakeStickyStrategy(o, {});
       if (Try(p, *s, schedule, result)) return true;

@@ -214,12 +214,31 @@ class Parser {
       c.Expect("=");
       if (key.text == "class") sb.class_no = ParseInt(c, "a class number", 1, 99);
       else if (key.text == "depth") sb.depth = ParseInt(c, "a stacking depth", 1, 2);
+      else if (key.text == "upper" || key.text == "lower") {
+        // The overlay's layers, declared before it.
+        if (!sb.overlay) c.Fail(key, "only an overlay names its " + key.text + " layer");
+        if (key.text == "lower") sb.lower_sbs.clear();
+        for (;;) {
+          const Token& w = c.Word("a superblock name");
+          int layer = FindSuper(w.text);
+          if (layer < 0) c.Fail(w, "unknown superblock '" + w.text + "' (declare a layer before the overlay using it)");
+          if (layer == idx) c.Fail(w, "an overlay cannot be its own layer");
+          if (key.text == "upper") {
+            if (s_.supers[layer].readonly) c.Fail(w, "'" + w.text + "' is readonly: it cannot be an upper layer");
+            sb.upper_sb = layer;
+            break;
+          }
+          sb.lower_sbs.push_back(layer);
+          if (!c.Accept(",")) break;
+        }
+      }
       else if (key.text == "writers") {
         const Token& w = c.Word("a superblock name");
         int to = FindSuper(w.text);
         if (to < 0) c.Fail(w, "unknown superblock '" + w.text + "'");
         sb.writers_of = to;
-      } else c.Fail(key, "unknown superblock attribute '" + key.text + "' (class=, depth=, writers=, readonly)");
+      } else c.Fail(key, "unknown superblock attribute '" + key.text +
+                              "' (class=, depth=, writers=, upper=, lower=, readonly)");
     }
   }
 
@@ -273,10 +292,16 @@ class Parser {
   void ParseInit(Cursor& c) {
     InitFlag f;
     const Token* t = &c.Word("files, dirs, root, fN, dN or LAYER(...)");
-    if (FindSuper(t->text) >= 0 && c.PeekIs("(")) {
-      f.sb = static_cast<int8_t>(FindSuper(t->text));
+    std::vector<std::string> layers;  // outermost first: upper(lovl(dirs))
+    while (FindSuper(t->text) >= 0 && c.PeekIs("(")) {
+      layers.push_back(t->text);
       c.Expect("(");
-      t = &c.Word("files, dirs, root, fN or dN");
+      t = &c.Word("files, dirs, root, fN, dN or LAYER(...)");
+    }
+    if (!layers.empty()) {
+      int sb = s_.default_overlay;
+      for (auto it = layers.rbegin(); it != layers.rend(); ++it) sb = Layer(*it, sb);
+      f.sb = static_cast<int8_t>(sb);
     }
     const std::string& w = t->text;
     if (w == "files") f.sel = InitFlag::Sel::kFiles;
@@ -292,7 +317,7 @@ class Parser {
     } else {
       c.Fail(*t, "expected files, dirs, root, fN or dN, found '" + w + "'");
     }
-    if (f.sb >= 0) c.Expect(")");
+    for (size_t i = 0; i < layers.size(); ++i) c.Expect(")");
     f.bit = static_cast<int8_t>(Bit(c, c.Word("a flag or xattr name")));
     c.ExpectEnd();
     s_.init.push_back(f);
@@ -543,6 +568,16 @@ class Parser {
       c.Fail(at, std::string("argument must be a ") + (want == ParamType::kFile ? "file" : "dir"));
   }
 
+  // NAME(x) for an inode x on superblock `of`: an overlay's own upper and
+  // lower layers when it names them (`super ... upper= lower=`), so that
+  // references compose (`upper(lovl(f))`); otherwise the superblock NAME.
+  int Layer(const std::string& name, int of) const {
+    const Superblock& sb = s_.supers[of];
+    if (sb.overlay && name == "upper" && sb.upper_sb >= 0) return sb.upper_sb;
+    if (sb.overlay && name == "lower" && !sb.lower_sbs.empty()) return sb.lower_sbs.front();
+    return FindSuper(name);
+  }
+
   int ParseSbName(Cursor& c) {
     const Token& t = c.Word("a superblock name");
     int sb = FindSuper(t.text);
@@ -590,8 +625,7 @@ class Parser {
       r = ParseRef(c, type);
       c.Expect(")");
       if (*type != RefType::kInode) c.Fail(t, "a layer applies to inodes only");
-      if (r.sb >= 0) c.Fail(t, "only one layer per reference");
-      r.sb = static_cast<int8_t>(sb);
+      r.sb = static_cast<int8_t>(Layer(t.text, r.sb < 0 ? s_.default_overlay : r.sb));
       return r;
     }
     if (sb >= 0) {

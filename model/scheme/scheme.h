@@ -61,6 +61,11 @@ struct Superblock {
   int depth = 0;         // overlay stacking depth (s_stack_depth), 1-based
   bool readonly = false;
   int writers_of = -1;   // superblock whose s_writers this one uses (itself)
+  // Overlays with named layers (`upper=`, `lower=`): what `upper(x)` and
+  // `lower(x)` mean for an inode x of this overlay. -1 / empty: the
+  // superblocks named "upper" / "lower" (the built-in layout).
+  int upper_sb = -1;
+  std::vector<int> lower_sbs;
 };
 
 // A reference to a model object, resolved at run time against a frame's

@@ -14,7 +14,7 @@ const char kClean[] =
     "op one():\n  lock a_lock\nend\n";
 
 TEST_F(Cli, CheckExpectComparesKindsWithTheExpectLine) {
-  for (const char* s : {"v5.0", "mainline", "trylock-xattr"}) {
+  for (const char* s : {"v5.0", "mainline", "trylock-xattr", "start-write-callback", "s-writers-redirect"}) {
     Result r = Run(std::string("fuzz --scheme ") + s + " --runs 20000 --check-expect -q --out o");
     EXPECT_EQ(r.status, 0) << s << ": " << r.out;
     EXPECT_NE(r.out.find(": ok\n"), std::string::npos) << r.out;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "model/core/input_error.h"
+#include "model/exec/resolve.h"
 #include "model/verify/explorer.h"
 #include "tests/test_util.h"
 
@@ -167,6 +168,53 @@ TEST(Language, PerOpenLocksAreOneClassWithAnInstancePerThread) {
   }
   EXPECT_EQ(classes.size(), 1u);
   EXPECT_TRUE(names.count("of_mutex(f0, open by T1)"));
+}
+
+}  // namespace
+}  // namespace ovlfuzz
+
+namespace ovlfuzz {
+namespace {
+
+TEST(Language, StackedOverlaysComposeReferences) {
+  testing::OwnedWorld w = WorldFromText(testing::ReadSchemeFile("docs/examples/nested-overlay.scheme"));
+  const Scheme& s = w.world->scheme();
+  auto sb = [&](const std::string& name) {
+    for (size_t i = 0; i < s.supers.size(); ++i)
+      if (s.supers[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  EXPECT_EQ(s.supers[s.default_overlay].name, "ovl");  // the first overlay declared
+  // The lock each statement of an op resolves to, with d = d0.
+  auto instances = [&](const std::string& op) {
+    std::vector<std::string> names;
+    Frame f;
+    f.routine = static_cast<int16_t>(s.FindOp(op));
+    f.args[0] = static_cast<uint8_t>(w.world->ArgEntity(ParamType::kDir, 0));
+    for (const Instr& in : s.routines[f.routine].code)
+      if (in.op == Opc::kLock) names.push_back(w.world->InstanceName(ResolveLock(*w.world, f, in.lock)));
+    return names;
+  };
+  EXPECT_EQ(instances("rmdir_top"),
+            (std::vector<std::string>{"sb_writers(ovl, write)", "i_rwsem(root)", "i_rwsem(d0)", "sb_writers(upper, write)",
+                                      "i_rwsem(lovl(d0))", "i_rwsem(upper(root))"}));
+  EXPECT_EQ(instances("rmdir_lower"),
+            (std::vector<std::string>{"sb_writers(lovl, write)", "i_rwsem(lovl(root))", "i_rwsem(lovl(d0))",
+                                      "sb_writers(lupper, write)", "i_rwsem(lupper(root))"}));
+  EXPECT_EQ(instances("chown_lower").back(), "i_rwsem(lupper(workdir))");  // the lower overlay's own workdir
+  // Keys per stacking depth, one class for both tmpfs uppers.
+  const int lovl_dir = w.world->Instance(0, w.world->Inode(sb("lovl"), w.world->files()), 0);
+  const int ovl_dir = w.world->Instance(0, w.world->Inode(sb("ovl"), w.world->files()), 0);
+  EXPECT_EQ(w.world->ClassName(w.world->ClassOf(lovl_dir, 0)), "&ovl_i_mutex_dir_key[depth]");
+  EXPECT_EQ(w.world->ClassName(w.world->ClassOf(ovl_dir, 0)), "&ovl_i_mutex_dir_key[depth]#2");
+  EXPECT_EQ(w.world->ClassOf(w.world->SbWriters(sb("upper"), 0), 0), w.world->ClassOf(w.world->SbWriters(sb("lupper"), 0), 0));
+  EXPECT_EQ(VerifiedKinds(*w.world, 2, 1), std::set<std::string>{"lock-inversion"});
+}
+
+TEST(Language, LayerDeclarationErrors) {
+  ExpectError("scheme x\nsuper o overlay class=10 upper=nosuch\nop a():\nend\n", 2, 32, "unknown superblock 'nosuch'");
+  ExpectError("scheme x\nsuper t tmpfs class=4 upper=upper\nop a():\nend\n", 2, 23, "only an overlay names its upper layer");
+  ExpectError("scheme x\nsuper o overlay class=10 upper=lower\nop a():\nend\n", 2, 32, "'lower' is readonly");
 }
 
 }  // namespace

@@ -203,14 +203,19 @@ bool Execution::IsMap(const Instr& in) const { return scheme_.families[in.lock.f
 // lock_map_acquire(): held and ordered like a lock but never blocking, so
 // not a scheduling point either, and invisible to the other threads.
 void Execution::AcquireMap(int t, Frame& f, const Instr& in) {
+  const Event e = EmitAttempt(t, f, in);
+  Acquire(t, e.inst, e.cls, in.read, false, f);
+  ++f.pc;
+}
+
+Event Execution::EmitAttempt(int t, const Frame& f, const Instr& in) {
   Event e = MakeEvent(EventKind::kAttempt, t);
   e.inst = ResolveLock(f, in.lock);
   e.cls = world_.ClassOf(e.inst, in.lock.subclass);
   e.read = in.read;
   e.recursive = in.recursive;
   Emit(e);
-  Acquire(t, e.inst, e.cls, in.read, false, f);
-  ++f.pc;
+  return e;
 }
 
 bool Execution::Release(int t, int inst, bool implicit) {
@@ -286,18 +291,12 @@ void Execution::RunSlice(int t, bool acquired) {
     const Routine& r = scheme_.routines[f.routine];
     const Instr& in = r.code[f.pc];
     switch (in.op) {
-      case Opc::kMightLock: {
+      case Opc::kMightLock:
         // might_lock(): lockdep sees an acquisition and a release at once;
         // nothing is held, nothing waits, no scheduling point.
-        Event e = MakeEvent(EventKind::kAttempt, t);
-        e.inst = ResolveLock(f, in.lock);
-        e.cls = world_.ClassOf(e.inst, in.lock.subclass);
-        e.read = in.read;
-        e.recursive = in.recursive;
-        Emit(e);
+        EmitAttempt(t, f, in);
         ++f.pc;
         break;
-      }
       case Opc::kLock: {
         if (IsMap(in)) {
           AcquireMap(t, f, in);

@@ -164,6 +164,9 @@ class Execution {
   bool Release(int t, int inst, bool implicit);
   bool IsMap(const Instr& in) const;
   void AcquireMap(int t, Frame& f, const Instr& in);
+  // lockdep's lock_acquire() for `in`: the kAttempt event the inversion
+  // oracle adds dependencies on.
+  Event EmitAttempt(int t, const Frame& f, const Instr& in);
   bool ThawStuckSupers();
   void Touch(int inst, bool exclusive) {
     if (footprint_) footprint_->Lock(inst, exclusive);

@@ -14,34 +14,40 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
   // entered only through -(*R)->): state 2v+1 may only leave by -(E*)->.
   // Class ids are small dense integers, so plain vectors serve as the
   // visited map.
-  const int n = std::max({from, to, max_node_}) + 1;
-  std::vector<int> prev(2 * n, -1);
+  const size_t states = 2 * (std::max<size_t>({static_cast<size_t>(from), static_cast<size_t>(to), succ_.size()}) + 1);
+  if (prev_.size() < states) prev_.resize(states, -1);
   const int start = 2 * from + (only_r ? 1 : 0);
-  std::vector<int> queue{start};
-  prev[start] = start;
-  for (size_t head = 0; head < queue.size(); ++head) {
-    const int state = queue[head], v = state / 2;
+  queue_.assign(1, start);
+  prev_[start] = start;
+  bool found = false;
+  int end = -1;
+  for (size_t head = 0; head < queue_.size() && !found; ++head) {
+    const int state = queue_[head], v = state / 2;
     const bool r = state & 1;
     if (v == to && !(r && end_s)) {
-      path->clear();
-      for (int s = state; s != start; s = prev[s]) path->push_back(s / 2);
-      path->push_back(from);
-      std::reverse(path->begin(), path->end());
-      return true;
+      found = true;
+      end = state;
+      break;
     }
-    auto it = succ_.find(v);
-    if (it == succ_.end()) continue;
-    for (int m : it->second) {
-      uint8_t kinds = edges_.at(Key(v, m)).kinds;
+    if (static_cast<size_t>(v) >= succ_.size()) continue;
+    for (const Adj& a : succ_[v]) {
+      uint8_t kinds = a.kinds;
       if (r) kinds &= kStartsE;  // no -(*R)-> v -(S*)->
       if (!kinds) continue;
-      const int next = 2 * m + ((kinds & ~kEndsR) == 0 ? 1 : 0);
-      if (prev[next] >= 0) continue;
-      prev[next] = state;
-      queue.push_back(next);
+      const int next = 2 * a.to + ((kinds & ~kEndsR) == 0 ? 1 : 0);
+      if (prev_[next] >= 0) continue;
+      prev_[next] = state;
+      queue_.push_back(next);
     }
   }
-  return false;
+  if (found) {
+    path->clear();
+    for (int st = end; st != start; st = prev_[st]) path->push_back(st / 2);
+    path->push_back(from);
+    std::reverse(path->begin(), path->end());
+  }
+  for (int st : queue_) prev_[st] = -1;
+  return found;
 }
 
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
@@ -62,11 +68,13 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   }
   if (it != edges_.end()) {
     it->second.kinds |= kind;
+    for (Adj& a : succ_[from])
+      if (a.to == to) a.kinds |= kind;
     return closes;
   }
   edges_.emplace(Key(from, to), Edge{link, kind});
-  max_node_ = std::max({max_node_, from, to});
-  succ_[from].push_back(to);
+  if (succ_.size() <= static_cast<size_t>(std::max(from, to))) succ_.resize(std::max(from, to) + 1);
+  succ_[from].push_back({to, kind});
   order_.push_back(link);
   return closes;
 }

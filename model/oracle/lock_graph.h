@@ -50,10 +50,16 @@ class LockGraph {
   // edge closing the cycle starts with S (`end_s`).
   bool FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const;
 
+  struct Adj {
+    int to;
+    uint8_t kinds;
+  };
   std::unordered_map<uint64_t, Edge> edges_;
-  std::unordered_map<int, std::vector<int>> succ_;
+  std::vector<std::vector<Adj>> succ_;  // by class id (small and dense)
   std::vector<ChainLink> order_;
-  int max_node_ = 0;
+  // BFS scratch, reused so a search allocates nothing: prev_ is -1 for
+  // every state between searches.
+  mutable std::vector<int> prev_, queue_;
 };
 
 }  // namespace ovlfuzz

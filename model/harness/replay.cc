@@ -1,6 +1,7 @@
 #include "model/harness/replay.h"
 
 #include "model/core/input_error.h"
+#include "model/scheme/lexer.h"
 
 namespace ovlfuzz {
 
@@ -28,8 +29,9 @@ bool PlainText(const std::string& data) {
 
 }  // namespace
 
-bool LooksText(const std::string& data) {
-  if (LooksBinary(data)) return false;
+bool LooksText(const std::string& raw) {
+  if (LooksBinary(raw)) return false;
+  const std::string data = NormalizeSourceText(raw);  // a BOM does not make a reproducer binary
   size_t i = data.find_first_not_of(" \t\r\n");
   return i != std::string::npos && (data[i] == '#' || data.compare(i, 7, "ovlfuzz") == 0) && PlainText(data);
 }

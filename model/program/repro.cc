@@ -39,8 +39,10 @@ uint8_t ParseArg(const std::string& path, const Token& t, ParamType pt, const Wo
 
 }  // namespace
 
-Repro ParseRepro(std::string_view text, const std::string& path, const WorldLoader& load,
+Repro ParseRepro(std::string_view raw, const std::string& path, const WorldLoader& load,
                  const World** world_out) {
+  const std::string normalized = NormalizeSourceText(raw);
+  const std::string_view text = normalized;
   Repro r;
   {
     // Leading comment lines carry the finding summary; keep them for output.

@@ -58,8 +58,9 @@ class Flattener {
 
   FlatScheme Run(const SchemeSource& src, std::vector<std::string> chain) {
     chain.push_back(src.id);
-    const std::vector<TokenLine> tokens = Tokenize(src.text, src.path);
-    const std::vector<std::string> lines = SplitLines(src.text);
+    const std::string text = NormalizeSourceText(src.text);
+    const std::vector<TokenLine> tokens = Tokenize(text, src.path);
+    const std::vector<std::string> lines = SplitLines(text);
     std::vector<Item> items = Items(tokens, static_cast<int>(lines.size()), src.path);
     for (Item& it : items)
       if (it.kind == "extends") it.name = ExtendsArgument(lines[it.head - 1], it.kind_col);
@@ -78,7 +79,7 @@ class Flattener {
       for (const Item& it : items)
         if (it.kind == "replace" || it.kind == "remove")
           throw InputError(src.path, it.head, it.kind_col, "'" + it.kind + "' needs 'extends BASE' after the 'scheme' line");
-      out.text = src.text;
+      out.text = text;
       out.files = {src.path};
       for (size_t i = 0; i < lines.size(); ++i) out.origin.push_back({0, static_cast<int>(i) + 1, 0});
       return out;

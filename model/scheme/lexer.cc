@@ -1,6 +1,7 @@
 #include "model/scheme/lexer.h"
 
 #include <cctype>
+#include <cstdio>
 
 #include "model/core/input_error.h"
 
@@ -17,6 +18,20 @@ bool IsPunct(char c) {
 }
 
 }  // namespace
+
+std::string NormalizeSourceText(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r') {
+      out += text[i];
+    } else if (i + 1 >= text.size() || text[i + 1] != '\n') {
+      out += '\n';  // a classic Mac line end
+    }
+  }
+  return out;
+}
 
 std::vector<TokenLine> Tokenize(std::string_view text, const std::string& file) {
   std::vector<TokenLine> out;
@@ -51,9 +66,10 @@ std::vector<TokenLine> Tokenize(std::string_view text, const std::string& file) 
             {Token::Kind::kString, std::string(row.substr(j + 1, k - j - 1)), line, col});
         j = k + 1;
       } else {
-        std::string shown = std::isprint(static_cast<unsigned char>(c))
-                                ? std::string("'") + c + "'"
-                                : "byte 0x" + std::to_string(static_cast<unsigned char>(c));
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(c));
+        std::string shown = std::isprint(static_cast<unsigned char>(c)) ? std::string("'") + c + "'"
+                                                                         : std::string("byte ") + hex;
         throw InputError(file, line, col, "unexpected character " + shown);
       }
     }

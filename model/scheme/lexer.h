@@ -27,6 +27,11 @@ struct TokenLine {
   std::vector<Token> tokens;
 };
 
+// A UTF-8 byte-order mark is dropped and "\r\n" and a lone "\r" become
+// "\n": every reader takes text saved by any editor the same (a file with
+// CR-only endings is not one long line, a BOM is not a stray character).
+std::string NormalizeSourceText(std::string_view text);
+
 // Splits `text` into non-empty token lines. Throws InputError (naming
 // `file`) on an unterminated string or a character outside the language.
 std::vector<TokenLine> Tokenize(std::string_view text, const std::string& file);

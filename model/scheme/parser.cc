@@ -24,6 +24,7 @@ const char* const kKinds[] = {"lock-inversion",          "deadlock",
 enum class RefType { kInode, kPipe, kSb };
 
 constexpr int kMaxRepeat = 16;
+constexpr int kMaxRefDepth = 64;
 // Nested repeats multiply; past this a routine is refused.
 constexpr size_t kMaxInstructions = 1 << 16;
 
@@ -116,9 +117,9 @@ class Parser {
     fam("s_umount", FamilyKind::kSUmount, LockKind::kRwsem, Domain::kSb, {"-"});
     fam("s_vfs_rename_mutex", FamilyKind::kRenameMutex, LockKind::kMutex, Domain::kSb, {"-"});
     // The three superblocks of the seed thread; a scheme may redeclare them.
-    s_.supers.push_back({"ovl", "overlay", 10, true, 1, false, 0});
-    s_.supers.push_back({"upper", "ext4", 4, false, 0, false, 1});
-    s_.supers.push_back({"lower", "xfs", 5, false, 0, true, 2});
+    s_.supers.push_back({"ovl", "overlay", 10, true, 1, false, 0, -1, {}});
+    s_.supers.push_back({"upper", "ext4", 4, false, 0, false, 1, -1, {}});
+    s_.supers.push_back({"lower", "xfs", 5, false, 0, true, 2, -1, {}});
   }
 
   void CollectSignatures(const std::vector<TokenLine>& lines) {
@@ -200,7 +201,7 @@ class Parser {
     int idx = FindSuper(name.text);
     if (idx < 0) {
       if (s_.supers.size() >= 8) c.Fail(name, "at most 8 superblocks");
-      s_.supers.push_back({name.text, "ext4", 4, false, 0, false, static_cast<int>(s_.supers.size())});
+      s_.supers.push_back({name.text, "ext4", 4, false, 0, false, static_cast<int>(s_.supers.size()), -1, {}});
       idx = static_cast<int>(s_.supers.size()) - 1;
     }
     Superblock& sb = s_.supers[idx];
@@ -592,15 +593,19 @@ class Parser {
   }
 
   // REF := NAME | root | workdir | indexdir | parent(REF) | LAYER(REF) | first(A,B) | second(A,B)
-  Ref ParseRef(Cursor& c, RefType* type) {
+  Ref ParseRef(Cursor& c, RefType* type, int depth = 0) {
     const Token& t = c.Word("an object reference");
+    // parent() and layers nest; a reference deeper than any file system
+    // path is refused rather than recursed into (a stack overflow).
+    if (depth > kMaxRefDepth) c.Fail(t, "reference nested deeper than " + std::to_string(kMaxRefDepth));
     Ref r;
     if (t.text == "parent") {
       c.Expect("(");
-      r = ParseRef(c, type);
+      r = ParseRef(c, type, depth + 1);
       c.Expect(")");
       if (*type != RefType::kInode) c.Fail(t, "parent() takes an inode");
       if (r.sb >= 0) c.Fail(t, "write LAYER(parent(x)), not parent(LAYER(x))");
+      if (r.parents == 255) c.Fail(t, "too many parent()");
       ++r.parents;
       return r;
     }
@@ -622,7 +627,7 @@ class Parser {
     int sb = FindSuper(t.text);
     if (sb >= 0 && c.PeekIs("(")) {
       c.Expect("(");
-      r = ParseRef(c, type);
+      r = ParseRef(c, type, depth + 1);
       c.Expect(")");
       if (*type != RefType::kInode) c.Fail(t, "a layer applies to inodes only");
       r.sb = static_cast<int8_t>(Layer(t.text, r.sb < 0 ? s_.default_overlay : r.sb));
@@ -809,10 +814,12 @@ bool IsKnownFindingKind(const std::string& kind) {
   return false;
 }
 
-Scheme ParseScheme(std::string_view text, const std::string& path) {
+Scheme ParseScheme(std::string_view raw, const std::string& path) {
+  const std::string normalized = NormalizeSourceText(raw);
+  const std::string_view text = normalized;
   Scheme s;
   s.path = path;
-  s.text = std::string(text);
+  s.text = normalized;
   s.hash = Fnv1a64(text);
   size_t start = 0;
   while (start <= text.size()) {

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/harness/replay.h"
 #include "model/report/text_report.h"
 #include "model/scheme/builtin.h"
 #include "tests/test_util.h"
@@ -64,6 +65,33 @@ TEST(Regressions, EachReproducesItsSignature) {
   for (const ovlfuzz::BuiltinScheme& b : BuiltinSchemes()) {
     const World& w = testing::Builtins().Load(b.name);
     if (!w.scheme().expect.empty()) EXPECT_TRUE(covered.count(b.name)) << "no regression for " << b.name;
+  }
+}
+
+// A reproducer saved by another editor (a byte-order mark, CRLF or CR-only
+// line ends) is the same reproducer: same program, schedule and hash check.
+TEST(Regressions, LineEndingsAndByteOrderMarkDoNotMatter) {
+  const std::vector<std::string> files = RegressionFiles();
+  ASSERT_FALSE(files.empty());
+  std::ifstream in(files[0]);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string lf = ss.str();
+  auto replace_all = [](std::string s, const std::string& from, const std::string& to) {
+    for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
+    return s;
+  };
+  auto load = [](const std::string& ref, int, int) -> const World& { return testing::Builtins().Load(ref); };
+  const World* w = nullptr;
+  const Repro want = ParseRepro(lf, files[0], load, &w);
+  for (const std::string& text : {"\xEF\xBB\xBF" + lf, replace_all(lf, "\n", "\r\n"), replace_all(lf, "\n", "\r")}) {
+    EXPECT_TRUE(LooksText(text));
+    Repro got = ParseRepro(text, files[0], load, &w);
+    EXPECT_EQ(got.scheme_ref, want.scheme_ref);
+    EXPECT_EQ(got.scheme_hash, want.scheme_hash);
+    EXPECT_EQ(got.schedule, want.schedule);
+    EXPECT_TRUE(got.program == want.program);
+    EXPECT_EQ(got.comments, want.comments);
   }
 }
 

@@ -84,7 +84,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"scheme x\n  end\n", 2, 3, "'end' without an open"},
         BadCase{"scheme x\nworld files=99\nop a():\nend\n", 2, 13, "must be in 1..8"},
         BadCase{"scheme x\nop a():\n  unlock sb_writers(upper, nope)\nend\n", 3, 28, "has no level 'nope'"},
-        BadCase{"scheme x\nop a():\n  lock i_rwsem(root) $\nend\n", 3, 22, "unexpected character"}),
+        BadCase{"scheme x\nop a():\n  lock i_rwsem(root) $\nend\n", 3, 22, "unexpected character"},
+        BadCase{"scheme x\nop a():\n  lock i_rwsem(root) \x01\nend\n", 3, 22, "byte 0x01"},
+        // CR-only and CRLF line ends count lines like LF.
+        BadCase{"scheme x\rop a():\r  lock nosuch(root)\rend\r", 3, 8, "unknown lock 'nosuch'"},
+        BadCase{"\xEF\xBB\xBFscheme x\r\nop a():\r\n  lock nosuch(root)\r\nend\r\n", 3, 8, "unknown lock"}),
     [](const ::testing::TestParamInfo<BadCase>& i) {
       std::string name = "L" + std::to_string(i.param.line) + "C" + std::to_string(i.param.col) + "_";
       for (const char* p = i.param.message_part; *p; ++p) name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
@@ -101,6 +105,33 @@ TEST(Parser, NulByteIsAnError) {
   std::string text = "scheme x\nop a():\n";
   text.push_back('\0');
   EXPECT_THROW(ParseScheme(text, "nul.scheme"), InputError);
+}
+
+// parent() nests; a pathological nesting is an error, not a stack overflow.
+TEST(Parser, DeepReferenceIsAnErrorNotACrash) {
+  std::string ref;
+  for (int i = 0; i < 100000; ++i) ref += "parent(";
+  ref += "root" + std::string(100000, ')');
+  try {
+    ParseScheme("scheme x\nop a():\n  lock i_rwsem(" + ref + ")\nend\n", "deep.scheme");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(std::string(e.what()).find("nested deeper than 64"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Parser, LineEndingsAndByteOrderMarkKeepTheHash) {
+  const std::string lf = "scheme x\nop a(file f):\n  lock i_rwsem(f)\n  unlock i_rwsem(f)\nend\n";
+  const uint64_t want = ParseScheme(lf, "a.scheme").hash;
+  EXPECT_EQ(ParseScheme("\xEF\xBB\xBF" + lf, "a.scheme").hash, want);
+  std::string crlf, cr;
+  for (char c : lf) {
+    crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    cr += c == '\n' ? '\r' : c;
+  }
+  EXPECT_EQ(ParseScheme(crlf, "a.scheme").hash, want);
+  EXPECT_EQ(ParseScheme(cr, "a.scheme").hash, want);
 }
 
 TEST(Parser, TrylockSkipRecordsSkippedXattrs) {

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -102,13 +104,37 @@ SchemeSet& Schemes() {
   return set;
 }
 
+// Boost converts "-1" to an unsigned option by wrapping it and "inf" to a
+// double: both would be silent nonsense (a seed of 2^64-1, a fuzz session
+// that never ends), so every such value is refused here, for every command.
+static void CheckValues(const po::parsed_options& parsed, const po::options_description& all) {
+  for (const po::option& o : parsed.options) {
+    const po::option_description* d = all.find_nothrow(o.string_key, false);
+    if (!d || o.value.empty()) continue;
+    const po::value_semantic* sem = d->semantic().get();
+    const std::string& v = o.value.back();
+    const bool is_unsigned = dynamic_cast<const po::typed_value<unsigned long>*>(sem) ||
+                             dynamic_cast<const po::typed_value<unsigned>*>(sem) ||
+                             dynamic_cast<const po::typed_value<unsigned long long>*>(sem);
+    if (is_unsigned && v.find('-') != std::string::npos)
+      throw UsageError("--" + d->long_name() + " must not be negative (got '" + v + "')");
+    if (dynamic_cast<const po::typed_value<double>*>(sem)) {
+      char* end = nullptr;
+      double x = std::strtod(v.c_str(), &end);
+      if (!std::isfinite(x)) throw UsageError("--" + d->long_name() + " must be a finite number (got '" + v + "')");
+    }
+  }
+}
+
 bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vector<std::string>& args,
                const po::options_description& opts, const po::positional_options_description& pos,
                po::variables_map* vm) {
   po::options_description all(opts);
   all.add_options()("help,h", "show this help");
   try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), *vm);
+    po::parsed_options parsed = po::command_line_parser(args).options(all).positional(pos).run();
+    CheckValues(parsed, all);
+    po::store(parsed, *vm);
     if (vm->count("help")) {
       std::cout << "usage: ovlfuzz " << cmd << " " << usage << "\n\n" << all << "\n";
       return false;

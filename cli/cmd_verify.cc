@@ -30,8 +30,8 @@ int CmdVerify(const std::vector<std::string>& args) {
       ("scheme", po::value<std::string>()->required(), "built-in scheme name (see 'ovlfuzz schemes') or a .scheme file")
       ("jobs", po::value<int>()->default_value(1), "split the program space across this many processes")
       ("memory", po::value<size_t>()->default_value(1024),
-       "MiB of the visited set the --jobs processes share (8 bytes per state; when it is 3/4 full the "
-       "search goes on without storing new states)")
+       "MiB of the visited set the --jobs processes share (8 bytes per state; when it is 3/4 full each "
+       "job keeps its new states in a private table: same verdict, less shared pruning)")
       ("all", "keep going after the first finding and report every signature")
       ("naive", "no reduction: walk every choice and schedule and replay each (the baseline)")
       ("max-seconds", po::value<double>()->default_value(0), "stop after this many seconds (0: no limit); "
@@ -57,17 +57,19 @@ int CmdVerify(const std::vector<std::string>& args) {
   if (!(max_seconds >= 0)) throw UsageError("--max-seconds must not be negative");
   const std::string out_dir = vm["out"].as<std::string>();
   const bool quiet = vm.count("quiet") > 0;
+  const size_t memory = vm["memory"].as<size_t>();
+  if (memory < 1 || memory > (size_t{1} << 20)) throw UsageError("--memory must be in 1..1048576 MiB");
   MakeDirs(out_dir);
 
   const std::string bounds = DescribeBounds(world, o);
   std::cerr << "ovlfuzz verify: scheme " << world.scheme().name << ", " << bounds
             << (o.reduce ? "" : " (naive: no reduction)") << (jobs > 1 ? ", " + std::to_string(jobs) + " jobs" : "")
             << "\n";
-  const size_t memory = vm["memory"].as<size_t>();
-  if (memory < 1 || memory > (size_t{1} << 20)) throw UsageError("--memory must be in 1..1048576 MiB");
   VerifyRun run = RunVerify(world, o, jobs, memory, max_seconds, quiet ? "" : world.scheme().name);
   if (run.result.stats.visited_full)
-    std::cerr << "ovlfuzz verify: warning: the shared visited set filled up; raise --memory for speed\n";
+    std::cerr << "ovlfuzz verify: note: the shared visited set (--memory " << memory
+              << ") filled up; the jobs went on with private tables, so less of their work was shared; --memory "
+              << MemoryFor(run.result.stats.states) << " holds all " << run.result.stats.states << " states\n";
   const VerifyStats& st = run.result.stats;
 
   nlohmann::json summary = StatsJson(st);

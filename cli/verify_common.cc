@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -23,6 +24,13 @@
 namespace ovlfuzz::cli {
 
 namespace po = boost::program_options;
+
+size_t MemoryFor(int64_t states) {
+  size_t mib = 1;
+  // SharedTable: capacity a power of two <= mib * 2^16 words; full at 3/4.
+  while (mib < (size_t{1} << 20) && 3 * mib * (size_t{1} << 16) / 4 < static_cast<size_t>(states) * 5 / 4) mib *= 2;
+  return mib;
+}
 
 namespace {
 
@@ -326,11 +334,12 @@ VerifyOptions VerifyBoundsFrom(const po::variables_map& vm, const World& world) 
   o.pipes = count("pipes", world.pipes());
   const Scheme& s = world.scheme();
   const std::string list = vm["only-ops"].as<std::string>();
-  for (size_t i = 0; i < list.size();) {
+  // Given at all, the list must name ops: ",,," is a typo, not "all ops".
+  for (size_t i = 0; !vm["only-ops"].defaulted() && i <= list.size();) {
     size_t j = list.find(',', i);
     std::string name = list.substr(i, j == std::string::npos ? std::string::npos : j - i);
-    i = j == std::string::npos ? list.size() : j + 1;
-    if (name.empty()) continue;
+    i = j == std::string::npos ? list.size() + 1 : j + 1;
+    if (name.empty()) throw UsageError("--only-ops: empty op name in '" + list + "' (write OP,OP,...)");
     int found = -1;
     for (size_t r = 0; r < s.routines.size(); ++r)
       if (s.routines[r].is_op && s.routines[r].name == name) found = static_cast<int>(r);
@@ -340,7 +349,7 @@ VerifyOptions VerifyBoundsFrom(const po::variables_map& vm, const World& world) 
         if (r.is_op) ops += (ops.empty() ? "" : ",") + r.name;
       throw UsageError("--only-ops: scheme " + s.name + " has no op '" + name + "' (ops: " + ops + ")");
     }
-    o.only_ops.push_back(found);
+    if (std::find(o.only_ops.begin(), o.only_ops.end(), found) == o.only_ops.end()) o.only_ops.push_back(found);
   }
   return o;
 }

@@ -33,6 +33,10 @@ struct VerifyRun {
 VerifyRun RunVerify(const World& world, const VerifyOptions& o, int jobs, size_t memory_mib, double max_seconds,
                     const std::string& label);
 
+// The smallest --memory (a power of two, MiB) whose shared visited set
+// holds `states` states below its fill limit, with a quarter to spare.
+size_t MemoryFor(int64_t states);
+
 // Writes the finding as `<out>/<kind>-<hash>.ovl` (kept if it exists).
 std::string WriteVerifyArtifact(const World& world, const std::string& scheme_ref, const std::string& out_dir,
                                 const VerifyFinding& f);

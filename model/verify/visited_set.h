@@ -12,8 +12,10 @@
 // states (SPIN's multi-core search shares its state store the same way).
 // An entry is inserted together with its payload in one compare-and-swap,
 // so no job ever sees a state without the payload it was explored with.
-// When the table is three-quarters full, lookups report new states without
-// storing them (sound, but without pruning) and full() turns true.
+// When the table is three-quarters full, full() turns true and the job
+// stores new states in a private, growing table instead (lookups still see
+// the shared entries): the search keeps pruning and ends as promptly as a
+// single job would, only the jobs no longer see each other's new states.
 #ifndef OVLFUZZ_MODEL_VERIFY_VISITED_SET_H_
 #define OVLFUZZ_MODEL_VERIFY_VISITED_SET_H_
 
@@ -43,6 +45,8 @@ class VisitedSet {
     shared_ = slots;
     capacity_ = capacity;
     size_ = 0;
+    full_ = false;
+    overflow_.reset();
   }
   bool full() const { return full_; }
   size_t size() const { return size_; }
@@ -77,14 +81,18 @@ class VisitedSet {
  private:
   uint64_t* FindShared(uint64_t tag, uint8_t payload, bool* inserted) {
     if (4 * (__atomic_load_n(&shared_[capacity_], __ATOMIC_RELAXED) + 1) > 3 * capacity_) full_ = true;
-    if (full_) {
-      *inserted = true;
-      scratch_ = tag | payload;
-      return &scratch_;
-    }
     const size_t mask = capacity_ - 1;
     for (size_t i = Index(tag, mask);; i = (i + 1) & mask) {
       uint64_t cur = __atomic_load_n(&shared_[i], __ATOMIC_ACQUIRE);
+      if (cur == 0 && full_) {
+        // Not shared: keep it privately (the table stays below full load,
+        // so this probe ended at an empty slot).
+        if (!overflow_) overflow_ = std::make_unique<VisitedSet>();
+        size_t before = overflow_->size();
+        uint64_t* slot = overflow_->Find(tag, payload, inserted);
+        size_ += overflow_->size() - before;
+        return slot;
+      }
       if (cur == 0) {
         if (__atomic_compare_exchange_n(&shared_[i], &cur, tag | payload, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
           *inserted = true;
@@ -133,7 +141,7 @@ class VisitedSet {
   };
   std::unique_ptr<uint64_t[], Free> slots_;
   uint64_t* shared_ = nullptr;
-  uint64_t scratch_ = 0;
+  std::unique_ptr<VisitedSet> overflow_;  // shared mode, once full
   bool full_ = false;
   size_t capacity_ = 0;
   size_t size_ = 0;

@@ -38,7 +38,8 @@ uint64_t EdgesMade(const ChainGoal& goal, const RunResult& r) {
 }
 
 ChainMatch MatchFinding(const ChainGoal& goal, const Finding& f) {
-  if (f.kind != FindingKind::kLockInversion || f.chain.size() != goal.cycle.size()) return ChainMatch::kNone;
+  const FindingKind want = goal.recursive ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion;
+  if (f.kind != want || f.chain.size() != goal.cycle.size()) return ChainMatch::kNone;
   const size_t n = goal.cycle.size();
   for (size_t r = 0; r < n; ++r) {
     bool all = true;

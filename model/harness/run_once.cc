@@ -56,7 +56,7 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
   SkippedXattrOracle skipped;
   BlockedObserver blocked;
   auto deadlock = MakeDeadlockOracle();
-  auto missed = MakeMissedTrylockOracle();
+  auto missed = MakeFreezeProtectionOracle();
   auto faults = MakeRuntimeFaultOracle();
   std::vector<Oracle*> oracles = {&inversion, deadlock.get(), missed.get(), &skipped, faults.get(), &blocked};
   std::vector<Oracle*> all = oracles;

@@ -12,11 +12,13 @@ namespace ovlfuzz {
 enum class FindingKind : uint8_t {
   kLockInversion,
   kDeadlock,
-  kMissedTrylock,
+  kMissedTrylock,  // a modification without freeze protection after that protection's trylock failed
   kSkippedXattr,
   kHang,
   kBadUnlock,
   kSchemeError,
+  kRecursiveLocking,         // a class acquired again while held (lockdep's recursive report)
+  kUnprotectedModification,  // a modification without freeze protection, no failed trylock before it
 };
 
 const char* FindingKindName(FindingKind kind);

@@ -28,7 +28,7 @@ void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
 void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& x) {
   if (count() >= kMaxPerRun) return;
   Finding f;
-  f.kind = FindingKind::kLockInversion;
+  f.kind = cycle.size() == 1 ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion;
   f.site = cycle.front().site;
   std::vector<std::string> elems, classes;
   for (const ChainLink& l : cycle) {
@@ -36,8 +36,7 @@ void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& 
     elems.push_back(classes.back() + "@" + x.OpName(l.site.thread, l.site.op_index));
   }
   f.bug = BugKey(f.kind, classes);
-  f.signature = cycle.size() == 1 ? "lock-inversion:recursive " + elems.front()
-                                  : CanonicalCycleSignature(f.kind, elems);
+  f.signature = CanonicalCycleSignature(f.kind, elems);
   f.chain = std::move(cycle);
   Add(std::move(f), x);
 }

@@ -45,13 +45,13 @@ class FindingCollector : public Oracle {
 // "ovl_copy_up (model/schemes/v5.0.scheme:42)": the routine and scheme line.
 std::string SchemeSiteName(const Execution& x, const Site& site);
 
-// The missed-trylock check: a kModify/kXattr event whose thread does not
+// The freeze-protection check: a kModify/kXattr event whose thread does not
 // hold the modified file system's sb_writers at SB_FREEZE_WRITE. Returns
 // that level's lock instance, or -1 when the event is protected.
 int UnprotectedModification(const Event& e, const Execution& x);
 
 std::unique_ptr<Oracle> MakeDeadlockOracle();
-std::unique_ptr<Oracle> MakeMissedTrylockOracle();
+std::unique_ptr<Oracle> MakeFreezeProtectionOracle();
 std::unique_ptr<Oracle> MakeRuntimeFaultOracle();
 
 }  // namespace ovlfuzz

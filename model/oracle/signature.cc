@@ -15,6 +15,8 @@ const char* FindingKindName(FindingKind kind) {
     case FindingKind::kHang: return "hang";
     case FindingKind::kBadUnlock: return "bad-unlock";
     case FindingKind::kSchemeError: return "scheme-error";
+    case FindingKind::kRecursiveLocking: return "recursive-locking";
+    case FindingKind::kUnprotectedModification: return "unprotected-modification";
   }
   return "?";
 }

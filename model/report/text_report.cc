@@ -77,6 +77,13 @@ std::string ReportContext::Where(const Site& s) const {
   return w + "]";
 }
 
+// How a reader-writer lock is held, spelled out: the instance name may carry
+// a level ("SB_FREEZE_WRITE") that is not the mode.
+static const char* HeldMode(LockKind kind, bool read) {
+  if (kind == LockKind::kMutex || kind == LockKind::kMap) return "";
+  return read ? " held for read" : " held for write";
+}
+
 std::string ReportContext::HeldLocks(const ThreadSnapshot& t) const {
   std::ostringstream o;
   if (t.held.empty()) {
@@ -89,7 +96,8 @@ std::string ReportContext::HeldLocks(const ThreadSnapshot& t) const {
     const HeldLock& h = t.held[i];
     o << " #" << i << ": (" << world_.ClassName(h.cls) << ")" << Usage(h.read) << (h.trylock ? " [trylock]" : "")
       << ", at: " << Where(h.site) << "\n"
-      << "       " << world_.InstanceName(h.inst) << ", " << SchemeLine(h.site) << "\n";
+      << "       " << world_.InstanceName(h.inst) << HeldMode(world_.InstanceKind(h.inst), h.read) << ", "
+      << SchemeLine(h.site) << "\n";
   }
   return o.str();
 }
@@ -109,6 +117,8 @@ std::string ReportContext::ThreadState(const ThreadSnapshot& t) const {
       for (int w : t.waits_for) o << " T" << w;
     }
     o << "\n    at: " << Where(t.at) << "\n    " << SchemeLine(t.at) << "\n";
+  } else if (t.at.op_index < 0) {
+    o << "not started\n";
   } else {
     o << "runnable at " << Where(t.at) << "\n";
   }
@@ -218,7 +228,7 @@ std::string ReportContext::Generic(const Finding& f, const char* title) const {
   o << "\n";
   for (const ThreadSnapshot& t : f.threads) {
     if (t.done) continue;
-    o << ThreadState(t) << HeldLocks(t) << "\n";
+    o << ThreadState(t) << (t.at.op_index < 0 ? "" : HeldLocks(t)) << "\n";
   }
   return o.str();
 }
@@ -226,10 +236,14 @@ std::string ReportContext::Generic(const Finding& f, const char* title) const {
 std::string ReportContext::Render(const Finding& f) const {
   std::string body;
   switch (f.kind) {
-    case FindingKind::kLockInversion: body = Inversion(f); break;
+    case FindingKind::kLockInversion:
+    case FindingKind::kRecursiveLocking: body = Inversion(f); break;
     case FindingKind::kDeadlock: body = Deadlock(f); break;
     case FindingKind::kMissedTrylock:
-      body = Generic(f, "WARNING: upper modified without freeze protection (missed trylock fallback)");
+      body = Generic(f, "WARNING: file system modified without freeze protection after a failed trylock");
+      break;
+    case FindingKind::kUnprotectedModification:
+      body = Generic(f, "WARNING: file system modified without freeze protection");
       break;
     case FindingKind::kSkippedXattr:
       body = Generic(f, "WARNING: skipped xattr update diverges from the serial run");
@@ -246,7 +260,7 @@ std::string ReportContext::Render(const Finding& f) const {
 std::string ReportContext::Short(const Finding& f) const {
   std::ostringstream o;
   o << FindingKindName(f.kind) << ": ";
-  if (f.kind == FindingKind::kLockInversion) {
+  if (f.kind == FindingKind::kLockInversion || f.kind == FindingKind::kRecursiveLocking) {
     for (size_t i = 0; i < f.chain.size(); ++i) o << (i ? " --> " : "") << world_.ClassName(f.chain[i].cls);
     if (f.chain.size() > 1) o << " --> " << world_.ClassName(f.chain.front().cls);
     o << "  (ops:";

@@ -16,10 +16,9 @@
 namespace ovlfuzz {
 namespace {
 
-const char* const kKinds[] = {"lock-inversion",          "deadlock",
-                              "missed-trylock-fallback", "skipped-xattr-update",
-                              "hang",                    "bad-unlock",
-                              "scheme-error"};
+const char* const kKinds[] = {"lock-inversion", "recursive-locking",       "deadlock",
+                              "missed-trylock-fallback", "unprotected-modification", "skipped-xattr-update",
+                              "hang",           "bad-unlock",              "scheme-error"};
 
 enum class RefType { kInode, kPipe, kSb };
 
@@ -200,7 +199,7 @@ class Parser {
     const Token& name = c.Word("a superblock name");
     int idx = FindSuper(name.text);
     if (idx < 0) {
-      if (s_.supers.size() >= 8) c.Fail(name, "at most 8 superblocks");
+      if (s_.supers.size() >= kMaxSupers) c.Fail(name, "at most " + std::to_string(kMaxSupers) + " superblocks");
       s_.supers.push_back({name.text, "ext4", 4, false, 0, false, static_cast<int>(s_.supers.size()), -1, {}});
       idx = static_cast<int>(s_.supers.size()) - 1;
     }

@@ -18,6 +18,7 @@ constexpr int kMaxThreads = 8;
 constexpr int kMaxParams = 3;
 constexpr int kMaxCallDepth = 12;
 constexpr int kMaxSubclass = 7;
+constexpr int kMaxSupers = 8;
 
 enum class ParamType : uint8_t { kFile, kDir, kNode, kPipe };
 // kMap: a pure lockdep map (lock_map_acquire/release, fs_reclaim): held

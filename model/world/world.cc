@@ -1,5 +1,6 @@
 #include "model/world/world.h"
 
+#include <cctype>
 #include <unordered_map>
 
 namespace ovlfuzz {
@@ -115,7 +116,15 @@ std::string World::InstanceName(int inst) const {
       break;
   }
   if (fam.domain == Domain::kSb) {
-    if (fam.levels.size() > 1) s += ", " + fam.levels[inst_level_[inst]];
+    // A level is not a mode: sb_writers' levels print as the kernel's
+    // SB_FREEZE_* constants, so "write" never reads as "held for write".
+    const std::string& level = fam.levels[inst_level_[inst]];
+    if (fam.levels.size() > 1 && fam.family == FamilyKind::kSbWriters) {
+      s += ", SB_FREEZE_";
+      for (char c : level) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (fam.levels.size() > 1) {
+      s += ", level " + level;
+    }
     s += ")";
   }
   return s;

@@ -53,7 +53,7 @@ TEST(Execution, NestedReadWithQueuedFreezerDeadlocks) {
   Program p = ProgramFromText(*o.world, "thread\n reader\nthread\n freeze\n");
   // T0 takes the first read, T1 queues as writer, T0 re-reads: stuck.
   RunResult r = RunWithSchedule(*o.world, p, {0, 1, 0});
-  ASSERT_EQ(Kinds(r), (std::set<std::string>{"deadlock", "lock-inversion"}));
+  ASSERT_EQ(Kinds(r), (std::set<std::string>{"deadlock", "recursive-locking"}));
   for (const Finding& f : r.findings) {
     if (f.kind != FindingKind::kDeadlock) continue;
     EXPECT_EQ(f.cycle.size(), 2u);
@@ -67,7 +67,7 @@ TEST(Execution, NestedReadWithoutFreezerOnlyWarns) {
   auto o = WorldFromText(kScheme);
   Program p = ProgramFromText(*o.world, "thread\n reader\n");
   RunResult r = RunWithSchedule(*o.world, p, {});
-  EXPECT_EQ(Kinds(r), (std::set<std::string>{"lock-inversion"}));  // recursive locking
+  EXPECT_EQ(Kinds(r), (std::set<std::string>{"recursive-locking"}));
 }
 
 TEST(Execution, FrozenSuperblockIsThawedWhenNobodyCanRun) {
@@ -92,14 +92,41 @@ TEST(Execution, IgnoredTrylockFailureIsAMissedFallback) {
   RunResult r = RunWithSchedule(*o.world, p, {});
   EXPECT_EQ(Kinds(r), (std::set<std::string>{"missed-trylock-fallback"}));
   ASSERT_FALSE(r.findings.empty());
-  EXPECT_NE(r.findings[0].notes.back().find("failed trylock"), std::string::npos);
+  ASSERT_EQ(r.findings[0].notes.size(), 3u);
+  EXPECT_NE(r.findings[0].notes[1].find("after the failed trylock at try_ignore"), std::string::npos);
+  // Who made it fail: the same thread's freeze, still in force.
+  EXPECT_EQ(r.findings[0].notes[2], "the trylock failed because upper is frozen by T0/freeze (op#0), not yet thawed");
 }
 
-TEST(Execution, ModifyWithoutFreezeProtectionIsReported) {
+// No trylock anywhere: the path forgot the protection. Not a missed
+// fallback (a scheme whose splice path forgot upper freeze protection was
+// reported as one).
+TEST(Execution, ModifyWithoutFreezeProtectionIsUnprotected) {
   auto o = WorldFromText("scheme x\nop w(dir d):\n  setxattr upper(d) origin\nend\n");
   Program p = ProgramFromText(*o.world, "thread\n w d1\n");
   RunResult r = RunWithSchedule(*o.world, p, {});
-  EXPECT_EQ(Kinds(r), (std::set<std::string>{"missed-trylock-fallback"}));
+  EXPECT_EQ(Kinds(r), (std::set<std::string>{"unprotected-modification"}));
+}
+
+// A trylock that failed with a `skip` fallback does not make a later,
+// unrelated unprotected modification a missed fallback.
+TEST(Execution, SkippedTrylockThenUnprotectedModificationIsUnprotected) {
+  auto o = WorldFromText(R"(scheme x
+op freeze():
+  freeze upper
+end
+op w(dir d):
+  block:
+    trylock sb_writers(upper) read else skip
+    unlock sb_writers(upper)
+  end
+  setxattr upper(d) origin
+end
+)");
+  Program p = ProgramFromText(*o.world, "thread\n freeze\n w d1\n");
+  RunResult r = RunWithSchedule(*o.world, p, {});
+  EXPECT_TRUE(Kinds(r).count("unprotected-modification")) << r.findings.size();
+  EXPECT_FALSE(Kinds(r).count("missed-trylock-fallback"));
 }
 
 TEST(Execution, BadUnlockAndSelfDeadlock) {
@@ -107,7 +134,7 @@ TEST(Execution, BadUnlockAndSelfDeadlock) {
   EXPECT_EQ(Kinds(RunWithSchedule(*o.world, ProgramFromText(*o.world, "thread\n bad\n"), {})),
             (std::set<std::string>{"bad-unlock"}));
   EXPECT_EQ(Kinds(RunWithSchedule(*o.world, ProgramFromText(*o.world, "thread\n self d0\n"), {})),
-            (std::set<std::string>{"deadlock", "lock-inversion"}));
+            (std::set<std::string>{"deadlock", "recursive-locking"}));
 }
 
 TEST(Execution, StepBudgetTurnsIntoHang) {

@@ -39,8 +39,8 @@ const std::map<std::string, Expected>& Documented() {
     (*m)["start-write-callback"] = {{inv + dir_upper}, {inv + dir_upper, dl + dir_upper}};
     // Proposal (b): the same, plus upper freeze taken twice (recursion).
     (*m)["s-writers-redirect"] = {
-        {inv + dir_upper, inv + "{sb_writers#4}"},
-        {inv + dir_upper, inv + "{sb_writers#4}", dl + dir_upper, dl + "{sb_writers#4}",
+        {inv + dir_upper, "recursive-locking: {sb_writers#4}"},
+        {inv + dir_upper, "recursive-locking: {sb_writers#4}", dl + dir_upper, dl + "{sb_writers#4}",
          dl + "{&ovl_i_mutex_key[depth], sb_writers#4}", dl + "{&pipe->mutex, sb_writers#4}",
          dl + "{&type->s_vfs_rename_key#10, sb_writers#4}"}};
     // Proposal (c): no inversion; failed trylocks skip xattr updates.

@@ -196,11 +196,11 @@ TEST(Language, StackedOverlaysComposeReferences) {
     return names;
   };
   EXPECT_EQ(instances("rmdir_top"),
-            (std::vector<std::string>{"sb_writers(ovl, write)", "i_rwsem(root)", "i_rwsem(d0)", "sb_writers(upper, write)",
+            (std::vector<std::string>{"sb_writers(ovl, SB_FREEZE_WRITE)", "i_rwsem(root)", "i_rwsem(d0)", "sb_writers(upper, SB_FREEZE_WRITE)",
                                       "i_rwsem(lovl(d0))", "i_rwsem(upper(root))"}));
   EXPECT_EQ(instances("rmdir_lower"),
-            (std::vector<std::string>{"sb_writers(lovl, write)", "i_rwsem(lovl(root))", "i_rwsem(lovl(d0))",
-                                      "sb_writers(lupper, write)", "i_rwsem(lupper(root))"}));
+            (std::vector<std::string>{"sb_writers(lovl, SB_FREEZE_WRITE)", "i_rwsem(lovl(root))", "i_rwsem(lovl(d0))",
+                                      "sb_writers(lupper, SB_FREEZE_WRITE)", "i_rwsem(lupper(root))"}));
   EXPECT_EQ(instances("chown_lower").back(), "i_rwsem(lupper(workdir))");  // the lower overlay's own workdir
   // Keys per stacking depth, one class for both tmpfs uppers.
   const int lovl_dir = w.world->Instance(0, w.world->Inode(sb("lovl"), w.world->files()), 0);

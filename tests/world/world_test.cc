@@ -29,7 +29,7 @@ TEST(World, LockdepClassNames) {
   EXPECT_EQ(w.ClassName(w.ClassOf(w.SbWriters(upper, 2), 0)), "sb_internal#4");
   EXPECT_EQ(w.ClassName(w.ClassOf(w.SbWriters(ovl, 0), 0)), "sb_writers#10");
   EXPECT_EQ(w.ClassName(w.ClassOf(Inst(w, "s_vfs_rename_mutex", upper), 0)), "&type->s_vfs_rename_key#4");
-  EXPECT_EQ(w.InstanceName(w.SbWriters(upper, 1)), "sb_writers(upper, pagefault)");
+  EXPECT_EQ(w.InstanceName(w.SbWriters(upper, 1)), "sb_writers(upper, SB_FREEZE_PAGEFAULT)");
   EXPECT_EQ(w.InodeName(w.Inode(upper, w.files())), "upper(d0)");
 }
 

@@ -1,6 +1,8 @@
 #include "cli/cli_common.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include <sstream>
 
 #include "model/core/input_error.h"
+#include "model/scheme/builtin.h"
 
 namespace ovlfuzz::cli {
 
@@ -144,6 +147,12 @@ bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vect
     throw UsageError(e.what());
   }
   return true;
+}
+
+std::string SchemeRefForRepro(const std::string& ref) {
+  if (FindBuiltinScheme(ref)) return ref;
+  char buf[PATH_MAX];
+  return realpath(ref.c_str(), buf) ? std::string(buf) : ref;
 }
 
 std::string ShellQuote(const std::string& s) {

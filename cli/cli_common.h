@@ -60,6 +60,11 @@ int CheckExpect(const std::string& cmd, const Scheme& scheme, const std::set<std
 // Shell-quotes an argument for copy-pasteable commands.
 std::string ShellQuote(const std::string& s);
 
+// How a reproducer names the scheme `ref`: a built-in by name, a file by
+// its absolute path, so the file replays from any directory (and the text
+// it embeds covers the case where the scheme file is gone).
+std::string SchemeRefForRepro(const std::string& ref);
+
 int CmdFuzz(const std::vector<std::string>& args);
 int CmdReplay(const std::vector<std::string>& args);
 int CmdConvert(const std::vector<std::string>& args);

@@ -141,7 +141,7 @@ int CmdDiff(const std::vector<std::string>& args) {
       const World& shows = d.side == DiffSide::kOnlyA ? a : b;
       const World& other = d.side == DiffSide::kOnlyA ? b : a;
       (d.side == DiffSide::kOnlyA ? removed : added)++;
-      std::string artifact = WriteVerifyArtifact(shows, shows.scheme().name, out_dir, d.repro);
+      std::string artifact = WriteVerifyArtifact(shows, SchemeRefForRepro(refs[d.side == DiffSide::kOnlyA ? 0 : 1]), out_dir, d.repro);
       std::cout << "  reproducer (" << d.repro.program.threads.size() << " thread(s), " << d.repro.program.OpCount()
                 << " op(s)): shows it on " << shows.scheme().name << "; " << SideCheck(other, d) << "\n"
                 << "  replay: ovlfuzz replay " << ShellQuote(artifact) << "\n";

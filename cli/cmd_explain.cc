@@ -27,12 +27,6 @@ constexpr int kExitCutShort = 3;
 
 // How a reproducer names its scheme so that it replays from any
 // directory: built-in names as they are, files by absolute path.
-std::string SchemeRefForRepro(const std::string& ref) {
-  if (FindBuiltinScheme(ref)) return ref;
-  char buf[PATH_MAX];
-  return realpath(ref.c_str(), buf) ? std::string(buf) : ref;
-}
-
 std::string Slug(const std::string& name) {
   std::string s;
   for (char c : name) s += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';

@@ -74,24 +74,29 @@ std::vector<std::string> CorpusFiles(const std::string& dir) {
   return files;
 }
 
-// Replaces the corpus in `dir` by the session's: one text program per file,
-// named by a hash of its text (no schedule: the fuzzer reschedules).
-size_t SaveCorpus(const World& world, const std::string& dir, const std::vector<Program>& corpus) {
+// Adds the session's corpus to `dir`: one text program per file, named by
+// a hash of its text (no schedule: the fuzzer reschedules; no embedded
+// scheme: the session names it). Files already there stay, whoever wrote
+// them: the session never deletes a file it did not write, and an entry
+// with the same name has the same text. Returns {entries, newly written}.
+std::pair<size_t, size_t> SaveCorpus(const World& world, const std::string& dir, const std::vector<Program>& corpus) {
   MakeDirs(dir);
   std::set<std::string> keep;
+  size_t written = 0;
   for (const Program& p : corpus) {
     Repro r;
     r.scheme_ref = world.scheme().name;
     r.scheme_hash = world.scheme().hash;
     r.program = p;
     r.comments = {"# ovlfuzz corpus entry (new lock-order or blocking coverage)"};
-    const std::string text = FormatRepro(world, r);
+    const std::string text = FormatRepro(world, r, /*embed_scheme=*/false);
     const std::string path = dir + "/c-" + Hex64(Fnv1a64(text)) + ".ovl";
-    if (keep.insert(path).second) WriteAtomic(path, text);
+    if (keep.insert(path).second && access(path.c_str(), F_OK) != 0) {
+      WriteAtomic(path, text);
+      ++written;
+    }
   }
-  for (const std::string& f : CorpusFiles(dir))
-    if (!keep.count(f)) unlink(f.c_str());
-  return keep.size();
+  return {keep.size(), written};
 }
 
 struct Found {
@@ -117,8 +122,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
       ("engine", po::value<std::string>()->default_value("controlled"),
        "controlled (deterministic scheduler, all oracles) or threads (real OS threads, watchdog; the baseline)")
       ("corpus", po::value<std::string>()->default_value(""),
-       "corpus directory: its .ovl programs seed the session (kept only if they add coverage: merged and "
-       "pruned), and the session's corpus replaces it at the end")
+       "corpus directory: its .ovl programs seed the session (kept only if they add coverage), and the "
+       "session's corpus entries are added to it at the end (no file in it is ever deleted)")
       ("report", po::value<std::string>()->default_value(""),
        "also write reports next to each artifact: json, html or json,html")
       ("check-expect", "exit 0 when the finding kinds found equal the scheme's expect: line, 1 otherwise "
@@ -242,17 +247,18 @@ int CmdFuzz(const std::vector<std::string>& args) {
 
   FuzzStats s;
   if (engine == "threads") {
-    s = RunThreadsEngine(world, scheme_ref, cfg, hooks);
+    s = RunThreadsEngine(world, SchemeRefForRepro(scheme_ref), cfg, hooks);
   } else {
-    FuzzSession session(world, scheme_ref, cfg, hooks);
+    FuzzSession session(world, SchemeRefForRepro(scheme_ref), cfg, hooks);
     for (const Program& p : seeds) session.Seed(p);
     const size_t merged = session.corpus().size();
     session.Run();
     s = session.stats();
     if (!corpus_dir.empty()) {
-      size_t saved = SaveCorpus(world, corpus_dir, session.corpus());
-      std::cerr << "corpus " << corpus_dir << ": " << seeds.size() << " before, " << merged
-                << " after merge (pruned " << seeds.size() - merged << "), " << saved << " saved\n";
+      auto [saved, written] = SaveCorpus(world, corpus_dir, session.corpus());
+      std::cerr << "corpus " << corpus_dir << ": " << seeds.size() << " programs read, " << merged
+                << " kept after merge, " << saved << " in the session's corpus, " << written
+                << " new files (files are never deleted)\n";
     }
   }
   progress(s, true);

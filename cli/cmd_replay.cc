@@ -58,11 +58,10 @@ int CmdReplay(const std::vector<std::string>& args) {
   if (limits.max_steps < 1) throw UsageError("--max-steps must be positive");
 
   Replayable r = LoadReplayable(ReadFile(path), path, scheme, Schemes());
+  // Before the replay: a schedule that does not fit another text is an error.
+  if (!r.scheme_note.empty()) std::cerr << "ovlfuzz replay: note: " << r.scheme_note << "\n";
   TraceRecorder trace;
   RunResult result = Replay(&r, path, limits, {&trace});
-  if (r.repro.scheme_changed)
-    std::cerr << "ovlfuzz replay: warning: scheme '" << r.repro.scheme_ref
-              << "' changed since this reproducer was recorded; replaying against its current text\n";
 
   std::string replay = "ovlfuzz replay " + ShellQuote(path);
   if (!scheme.empty()) replay += " --scheme " + ShellQuote(scheme);

@@ -90,7 +90,7 @@ int CmdVerify(const std::vector<std::string>& args) {
           shortest.steps <= f.steps)
         f = std::move(shortest);
     }
-    std::string artifact = WriteVerifyArtifact(world, scheme_ref, out_dir, f);
+    std::string artifact = WriteVerifyArtifact(world, SchemeRefForRepro(scheme_ref), out_dir, f);
     ReportContext ctx(world, f.program);
     if (bugs.insert(f.finding.bug).second)
       std::cout << ctx.Render(f.finding);

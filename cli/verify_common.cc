@@ -153,7 +153,7 @@ Round RunRound(const World& world, const VerifyOptions& o, int jobs, size_t memo
         repro.scheme_hash = world.scheme().hash;
         repro.program = f.program;
         repro.schedule = f.schedule;
-        res["findings"].push_back({{"signature", f.finding.signature}, {"repro", FormatRepro(world, repro)}});
+        res["findings"].push_back({{"signature", f.finding.signature}, {"repro", FormatRepro(world, repro, /*embed_scheme=*/false)}});
       }
       std::fprintf(out, "%s\n", res.dump().c_str());
       std::fclose(out);
@@ -211,7 +211,7 @@ Round RunRound(const World& world, const VerifyOptions& o, int jobs, size_t memo
           if (!seen.insert(sig).second) continue;
           const World* w = nullptr;
           Repro repro = ParseRepro(f["repro"].get<std::string>(), "<job " + std::to_string(j) + ">",
-                                   [&](const std::string&, int, int) -> const World& { return world; }, &w);
+                                   [&](const Repro&, int, int) -> const World& { return world; }, &w);
           auto replay = MakeReplayStrategy(repro.schedule);
           RunResult r = RunOnce(world, repro.program, *replay, o.limits);
           for (Finding& g : r.findings) {

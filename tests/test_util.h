@@ -53,7 +53,7 @@ inline Program ProgramFromText(const World& world, const std::string& body) {
   std::string text = "ovlfuzz 1\nscheme test " + Hex64(world.scheme().hash) + "\nstrategy pct 3 1\n" + body +
                      "\nschedule\n";
   const World* out = nullptr;
-  Repro r = ParseRepro(text, "program.ovl", [&](const std::string&, int, int) -> const World& { return world; }, &out);
+  Repro r = ParseRepro(text, "program.ovl", [&](const Repro&, int, int) -> const World& { return world; }, &out);
   return r.program;
 }
 

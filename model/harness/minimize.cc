@@ -157,7 +157,7 @@ ReproSize SizeOf(const World& world, const Repro& r, const RunResult& result) {
   s.ops = r.program.OpCount();
   s.steps = result.steps;
   s.preemptions = result.preemptions;
-  s.bytes = FormatRepro(world, r).size();
+  s.bytes = FormatRepro(world, r, /*embed_scheme=*/false).size();
   return s;
 }
 

@@ -1,5 +1,6 @@
 #include "model/harness/replay.h"
 
+#include "model/core/hash.h"
 #include "model/core/input_error.h"
 #include "model/scheme/lexer.h"
 
@@ -42,22 +43,40 @@ Replayable LoadReplayable(const std::string& data, const std::string& path, cons
   if (LooksText(data)) {
     r.repro = ParseRepro(
         data, path,
-        [&](const std::string& ref, int line, int col) -> const World& {
+        [&](const Repro& rep, int line, int col) -> const World& {
+          const std::string& ref = rep.scheme_ref;
+          auto embedded = [&]() -> const World& {
+            return schemes.LoadParsed("<embedded " + path + " " + Hex64(Fnv1a64(rep.embedded.text)) + ">",
+                                      [&] { return ParseEmbedded(rep.embedded, path); });
+          };
+          // --scheme overrides what the file names; its text is compared
+          // by hash (scheme_changed), not by name.
+          if (!scheme.empty()) return schemes.Load(scheme);
           if (ref == "any") {
-            if (scheme.empty()) throw InputError(path, line, col, "this program names no scheme: pass --scheme");
-            return schemes.Load(scheme);
+            if (rep.embedded.present) return embedded();
+            throw InputError(path, line, col, "this program names no scheme: pass --scheme");
           }
-          if (!scheme.empty() && scheme != ref)
-            throw InputError(path, line, col, "reproducer is for scheme '" + ref + "', not '" + scheme + "'");
+          const World* named = nullptr;
           try {
-            return schemes.Load(ref);
+            named = &schemes.Load(ref);
           } catch (const InputError& e) {
             // An error inside an existing scheme file keeps its own FILE:LINE:COL.
             if (e.file() != ref || e.message().rfind("not a built-in scheme", 0) != 0) throw;
-            throw InputError(path, line, col, "cannot load scheme '" + ref + "': " + e.message());
+            if (!rep.embedded.present) throw InputError(path, line, col, "cannot load scheme '" + ref + "': " + e.message());
+            r.scheme_note = "scheme '" + ref + "' is not here; replaying against the scheme text embedded in " + path;
+            return embedded();
           }
+          if (named->scheme().hash != rep.scheme_hash && rep.embedded.present) {
+            r.scheme_note = "scheme '" + ref + "' changed since this reproducer was recorded; replaying against the "
+                            "scheme text embedded in it (--scheme " + ref + " replays against the current text)";
+            return embedded();
+          }
+          return *named;
         },
         &r.world);
+    if (r.repro.scheme_changed)
+      r.scheme_note = "scheme '" + (scheme.empty() ? r.repro.scheme_ref : scheme) +
+                      "' is not the text this reproducer was recorded against; replaying against it";
     return r;
   }
   if (scheme.empty())

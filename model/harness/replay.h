@@ -19,6 +19,10 @@ struct Replayable {
   bool binary = false;
   Repro repro;      // text: as parsed; binary: program, scheme ref, seed
   BinaryInput bin;  // binary only
+  // Which scheme text replays it, when that is not simply the one the file
+  // names (missing or changed scheme, --scheme with other text); empty
+  // otherwise. Front ends print it as a note.
+  std::string scheme_note;
 };
 
 // True when `data` starts like a .ovl file ('#' or "ovlfuzz" after
@@ -27,7 +31,9 @@ bool LooksText(const std::string& data);
 
 // Text when the data starts like a .ovl file ('#' or "ovlfuzz"), binary
 // otherwise. `scheme` (may be empty) is required for binary input and, for
-// text, must match the scheme the file names. Throws InputError.
+// text, overrides the scheme the file names (compared by text hash). Without
+// it, text replays against the named scheme when that is here unchanged,
+// else against the scheme text the file embeds. Throws InputError.
 Replayable LoadReplayable(const std::string& data, const std::string& path, const std::string& scheme,
                           SchemeSet& schemes);
 

@@ -1,5 +1,6 @@
 #include "model/program/repro.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "model/core/hash.h"
@@ -37,12 +38,24 @@ uint8_t ParseArg(const std::string& path, const Token& t, ParamType pt, const Wo
   return static_cast<uint8_t>(got == 'd' && pt == ParamType::kNode ? w.files() + n : n);
 }
 
+// Line `line` (1-based) of `text`, without its newline.
+std::string_view LineText(std::string_view text, int line) {
+  size_t pos = 0;
+  for (int l = 1; l < line && pos != std::string_view::npos; ++l) {
+    pos = text.find('\n', pos);
+    if (pos != std::string_view::npos) ++pos;
+  }
+  if (pos == std::string_view::npos || pos > text.size()) return {};
+  return text.substr(pos, text.find('\n', pos) - pos);
+}
+
 }  // namespace
 
 Repro ParseRepro(std::string_view raw, const std::string& path, const WorldLoader& load,
                  const World** world_out) {
   const std::string normalized = NormalizeSourceText(raw);
-  const std::string_view text = normalized;
+  const size_t embedded_at = EmbeddedSchemeStart(normalized);
+  const std::string_view text = std::string_view(normalized).substr(0, embedded_at);
   Repro r;
   {
     // Leading comment lines carry the finding summary; keep them for output.
@@ -77,15 +90,34 @@ Repro ParseRepro(std::string_view raw, const std::string& path, const WorldLoade
 
   const TokenLine& sl = need_line("'scheme NAME HASH'");
   if (sl.tokens[0].text != "scheme") Fail(path, sl.tokens[0], "expected 'scheme NAME HASH'");
-  if (sl.tokens.size() != 3 || sl.tokens[0].kind != Token::Kind::kWord || sl.tokens[2].kind != Token::Kind::kWord)
+  if (sl.tokens.size() != 3 || sl.tokens[0].kind != Token::Kind::kWord || sl.tokens[2].kind != Token::Kind::kWord) {
+    // A path written without quotes splits into several tokens: say so.
+    const std::string_view raw = LineText(text, sl.tokens[0].line);
+    const size_t name_at = raw.find_first_not_of(" \t", raw.find("scheme") + 6);
+    const std::string_view name = name_at == std::string_view::npos
+                                      ? std::string_view()
+                                      : raw.substr(name_at, raw.find_first_of(" \t", name_at) - name_at);
+    if (sl.tokens.size() > 1 && sl.tokens[1].kind != Token::Kind::kString &&
+        name.find_first_of("/\\") != std::string_view::npos)
+      Fail(path, sl.tokens[1],
+           "a scheme path must be quoted: scheme \"" + std::string(name) + "\" HASH (the hash may be 'any')");
     Fail(path, sl.tokens.size() > 3 ? sl.tokens[3] : sl.tokens.back(), "expected 'scheme NAME HASH'");
+  }
   r.scheme_ref = sl.tokens[1].text;
   const Token& ht = sl.tokens[2];
   const bool pinned = ht.text != "any";  // hand-written programs may leave the hash open
   if (pinned && (ht.text.size() != 16 || ht.text.find_first_not_of("0123456789abcdef") != std::string::npos))
     Fail(path, ht, "expected a 16-digit hex scheme hash or 'any', found '" + ht.text + "'");
   if (pinned) r.scheme_hash = std::strtoull(ht.text.c_str(), nullptr, 16);
-  const World& w = load(r.scheme_ref, sl.tokens[1].line, sl.tokens[1].col);
+  if (embedded_at < normalized.size()) {
+    const int at = 1 + static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    r.embedded = ParseEmbeddedScheme(std::string_view(normalized).substr(embedded_at), path, at);
+    if (pinned && Fnv1a64(r.embedded.text) != r.scheme_hash)
+      throw InputError(path, at, 1,
+                       "the embedded scheme text does not match the hash on line " + std::to_string(ht.line) +
+                           " (edited or corrupt reproducer)");
+  }
+  const World& w = load(r, sl.tokens[1].line, sl.tokens[1].col);
   if (!pinned) r.scheme_hash = w.scheme().hash;
   r.scheme_changed = w.scheme().hash != r.scheme_hash;
   *world_out = &w;
@@ -151,7 +183,7 @@ bool ScheduleFits(const Repro& repro, bool diverged, const std::vector<uint8_t>&
   return !diverged && taken == repro.schedule;
 }
 
-std::string FormatRepro(const World& world, const Repro& r) {
+std::string FormatRepro(const World& world, const Repro& r, bool embed_scheme) {
   std::string out;
   for (const std::string& c : r.comments) out += c + "\n";
   out += "ovlfuzz 1\n";
@@ -172,6 +204,10 @@ std::string FormatRepro(const World& world, const Repro& r) {
     i = j;
   }
   out += "\n";
+  if (embed_scheme && r.scheme_ref != "any") {
+    out += "# The scheme text this ran on: replay uses it when the scheme is missing or has changed.\n";
+    out += FormatEmbeddedScheme(world.scheme());
+  }
   return out;
 }
 

@@ -3,8 +3,9 @@
 // was recorded against, the strategy and seed that found it, the program
 // (one `thread` line per thread, one op per line) and the schedule actually
 // taken (`0 0 1*3 2`: the thread picked at each decision with more than one
-// runnable thread, run-length encoded). Parsing is strict and validating:
-// every problem is an InputError with FILE:LINE:COL.
+// runnable thread, run-length encoded), then the scheme text it ran on
+// (embedded_scheme.h), so the file alone replays. Parsing is strict and
+// validating: every problem is an InputError with FILE:LINE:COL.
 #ifndef OVLFUZZ_MODEL_PROGRAM_REPRO_H_
 #define OVLFUZZ_MODEL_PROGRAM_REPRO_H_
 
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/program/embedded_scheme.h"
 #include "model/program/program.h"
 #include "model/sched/strategy.h"
 
@@ -32,14 +34,20 @@ struct Repro {
   // edited since. Replay then runs against the current text, and a schedule
   // that no longer fits is an error (see Replays()).
   bool scheme_changed = false;
+  // The `scheme-text` section, checked against scheme_hash when pinned.
+  EmbeddedScheme embedded;
 };
 
-// Loads the scheme a reproducer names; throws InputError(file, line, col).
-using WorldLoader = std::function<const World&(const std::string& ref, int line, int col)>;
+// Loads the scheme a reproducer names (`r.scheme_ref`, `r.scheme_hash` and
+// `r.embedded` are filled in); throws InputError(file, line, col) with the
+// position of the scheme name.
+using WorldLoader = std::function<const World&(const Repro& r, int line, int col)>;
 
 Repro ParseRepro(std::string_view text, const std::string& path, const WorldLoader& load,
                  const World** world_out);
-std::string FormatRepro(const World& world, const Repro& repro);
+// With `embed_scheme`, the scheme text follows the schedule (bug reports);
+// without, the file names the scheme only (corpus entries).
+std::string FormatRepro(const World& world, const Repro& repro, bool embed_scheme = true);
 
 // True when a replay took exactly the recorded schedule.
 bool ScheduleFits(const Repro& repro, bool diverged, const std::vector<uint8_t>& taken);

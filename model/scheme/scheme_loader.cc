@@ -44,13 +44,17 @@ BaseLoader SchemeSet::Loader() {
 }
 
 const World& SchemeSet::Load(const std::string& ref) {
-  auto it = cache_.find(ref);
+  return LoadParsed(ref, [&] { return LoadScheme(Source(ref), Loader()); });
+}
+
+const World& SchemeSet::LoadParsed(const std::string& key, const std::function<Scheme()>& parse) {
+  auto it = cache_.find(key);
   if (it != cache_.end()) return *it->second.world;
   Entry e;
-  e.scheme = std::make_unique<Scheme>(LoadScheme(Source(ref), Loader()));
+  e.scheme = std::make_unique<Scheme>(parse());
   e.world = std::make_unique<World>(*e.scheme);
   const World& w = *e.world;
-  cache_.emplace(ref, std::move(e));
+  cache_.emplace(key, std::move(e));
   return w;
 }
 

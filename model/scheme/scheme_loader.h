@@ -25,6 +25,9 @@ class SchemeSet {
   // Built-in name first, then a file path; `extends` resolved
   // (compose.h). Throws InputError.
   const World& Load(const std::string& ref);
+  // A scheme parsed by the caller (e.g. the text a reproducer carries),
+  // cached under `key`: `parse` runs only the first time.
+  const World& LoadParsed(const std::string& key, const std::function<Scheme()>& parse);
   // The flattened text of `ref` with its origins (`schemes --show`).
   FlatScheme Flat(const std::string& ref);
   // Bases: built-in names, or paths relative to the including file.

@@ -42,5 +42,22 @@ TEST_F(Cli, FullSharedVisitedSetStillFinishesWithTheSameVerdict) {
   EXPECT_EQ(a, b);
 }
 
+
+// fuzz --corpus used to prune .ovl files it had not written (finding
+// artifacts kept next to the corpus), leaving summary.json pointing at
+// missing files.
+TEST_F(Cli, CorpusSavingNeverDeletesFilesTheSessionDidNotWrite) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --runs 200 --out dir -q").status, 1);
+  std::vector<std::string> before = List("dir");
+  ASSERT_GT(before.size(), 1u);
+  Result r = Run("fuzz --scheme v5.0 --runs 300 --corpus dir --out dir2 -q");
+  EXPECT_EQ(r.status, 1) << r.err;
+  std::vector<std::string> after = List("dir");
+  for (const std::string& f : before)
+    EXPECT_NE(std::find(after.begin(), after.end(), f), after.end()) << f << " was deleted";
+  EXPECT_GT(after.size(), before.size());  // the session's entries were added
+  EXPECT_NE(r.err.find("(files are never deleted)"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace ovlfuzz::testing

@@ -45,8 +45,8 @@ TEST(Regressions, EachReproducesItsSignature) {
     std::stringstream ss;
     ss << in.rdbuf();
     const World* w = nullptr;
-    Repro r = ParseRepro(ss.str(), path, [](const std::string& ref, int, int) -> const World& {
-      return testing::Builtins().Load(ref);
+    Repro r = ParseRepro(ss.str(), path, [](const Repro& rep, int, int) -> const World& {
+      return testing::Builtins().Load(rep.scheme_ref);
     }, &w);
     std::string want;
     for (const std::string& c : r.comments)
@@ -81,7 +81,7 @@ TEST(Regressions, LineEndingsAndByteOrderMarkDoNotMatter) {
     for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
     return s;
   };
-  auto load = [](const std::string& ref, int, int) -> const World& { return testing::Builtins().Load(ref); };
+  auto load = [](const Repro& rep, int, int) -> const World& { return testing::Builtins().Load(rep.scheme_ref); };
   const World* w = nullptr;
   const Repro want = ParseRepro(lf, files[0], load, &w);
   for (const std::string& text : {"\xEF\xBB\xBF" + lf, replace_all(lf, "\n", "\r\n"), replace_all(lf, "\n", "\r")}) {

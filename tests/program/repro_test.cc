@@ -13,8 +13,8 @@ const World& V50() { return testing::Builtins().Load("v5.0"); }
 
 Repro Parse(const std::string& text) {
   const World* w = nullptr;
-  return ParseRepro(text, "x.ovl", [](const std::string& ref, int, int) -> const World& {
-    return testing::Builtins().Load(ref);
+  return ParseRepro(text, "x.ovl", [](const Repro& rep, int, int) -> const World& {
+    return testing::Builtins().Load(rep.scheme_ref);
   }, &w);
 }
 
@@ -59,6 +59,13 @@ TEST(Repro, RejectsBadInputWithLineAndColumn) {
       {"!ovlfuzz 2\n", 1, 9, "unsupported reproducer version"},
       {"!hello\n", 1, 1, "not an ovlfuzz reproducer"},
       {"!ovlfuzz 1\n", 2, 1, "truncated reproducer"},
+      {"!ovlfuzz 1\nscheme /tmp/my.scheme any\n", 2, 8, "a scheme path must be quoted: scheme \"/tmp/my.scheme\" HASH"},
+      {"!ovlfuzz 1\nscheme s/my-v5.scheme 0123456789abcdef\n", 2, 8, "must be quoted: scheme \"s/my-v5.scheme\""},
+      {"!ovlfuzz 1\nscheme v5.0 12 34\n", 2, 16, "expected 'scheme NAME HASH'"},
+      {"!ovlfuzz 1\nscheme v5.0 any\nstrategy pct 3 1\nthread\n  thaw\nschedule\nscheme-text x\n|y\n", 8, 1,
+       "before its first '@ FILE:LINE'"},
+      {"!ovlfuzz 1\nscheme v5.0 0123456789abcdef\nstrategy pct 3 1\nthread\n  thaw\nschedule\nscheme-text x\n@ x:1\n"
+       "|y\n", 7, 1, "does not match the hash on line 2"},
   };
   for (const Bad& c : cases) {
     std::string text = c.body[0] == '!' ? c.body.substr(1) : Header() + c.body;

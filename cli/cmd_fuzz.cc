@@ -235,7 +235,9 @@ int CmdFuzz(const std::vector<std::string>& args) {
       auto strategy = MakeReplayStrategy(repro.schedule);
       RunResult rr = RunOnce(world, repro.program, *strategy, cfg.run_limits, {&trace});
       if (report_json) WriteExclusive(base + ".json", RenderJsonReport(world, repro, rr, replay));
-      if (report_html) WriteExclusive(base + ".html", RenderHtmlReport(world, repro, rr, trace.events(), replay, InlineSvgOrEmpty));
+      if (report_html)
+        WriteExclusive(base + ".html",
+                       RenderHtmlReport(world, repro, rr, trace.events(), replay, InlineSvgOrEmpty));
     }
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
     found.push_back({FindingKindName(f.kind), f.signature, f.bug, artifact, elapsed()});

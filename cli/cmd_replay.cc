@@ -67,10 +67,13 @@ int CmdReplay(const std::vector<std::string>& args) {
 
   std::string replay = "ovlfuzz replay " + ShellQuote(path);
   if (!scheme.empty()) replay += " --scheme " + ShellQuote(scheme);
-  std::string out = format == "json"   ? RenderJsonReport(*r.world, r.repro, result, replay)
-                    : format == "html" ? RenderHtmlReport(*r.world, r.repro, result, trace.events(), replay,
-                                                                        InlineSvgOrEmpty)
-                                       : TextReport(*r.world, r.repro, result, replay);
+  std::string out;
+  if (format == "json")
+    out = RenderJsonReport(*r.world, r.repro, result, replay);
+  else if (format == "html")  // with the lock graph as SVG when graphviz is installed
+    out = RenderHtmlReport(*r.world, r.repro, result, trace.events(), replay, InlineSvgOrEmpty);
+  else
+    out = TextReport(*r.world, r.repro, result, replay);
   if (vm.count("output")) {
     WriteAtomic(vm["output"].as<std::string>(), out);
   } else {

@@ -74,6 +74,7 @@ int CmdVerify(const std::vector<std::string>& args);
 int CmdDiff(const std::vector<std::string>& args);
 int CmdExplain(const std::vector<std::string>& args);
 int CmdHitrate(const std::vector<std::string>& args);
+int CmdGraph(const std::vector<std::string>& args);
 int CmdSchemes(const std::vector<std::string>& args);
 int CmdCheckScheme(const std::vector<std::string>& args);
 

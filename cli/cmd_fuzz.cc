@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_common.h"
+#include "cli/graphviz.h"
 #include "fuzz/threads_engine.h"
 #include "model/core/hash.h"
 #include "model/core/input_error.h"
@@ -239,7 +240,9 @@ int CmdFuzz(const std::vector<std::string>& args) {
       auto strategy = MakeReplayStrategy(repro.schedule);
       RunResult rr = RunOnce(world, repro.program, *strategy, cfg.run_limits, {&trace});
       if (report_json) WriteExclusive(base + ".json", RenderJsonReport(world, repro, rr, replay));
-      if (report_html) WriteExclusive(base + ".html", RenderHtmlReport(world, repro, rr, trace.events(), replay));
+      if (report_html)
+        WriteExclusive(base + ".html",
+                       RenderHtmlReport(world, repro, rr, trace.events(), replay, InlineSvgOrEmpty));
     }
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
     found.push_back({FindingKindName(f.kind), f.signature, f.bug, artifact, elapsed()});

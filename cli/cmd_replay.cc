@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cli_common.h"
+#include "cli/graphviz.h"
 #include "model/harness/replay.h"
 #include "model/report/html_report.h"
 #include "model/report/json_report.h"
@@ -65,9 +66,13 @@ int CmdReplay(const std::vector<std::string>& args) {
 
   std::string replay = "ovlfuzz replay " + ShellQuote(path);
   if (!scheme.empty()) replay += " --scheme " + ShellQuote(scheme);
-  std::string out = format == "json"   ? RenderJsonReport(*r.world, r.repro, result, replay)
-                    : format == "html" ? RenderHtmlReport(*r.world, r.repro, result, trace.events(), replay)
-                                       : TextReport(*r.world, r.repro, result, replay);
+  std::string out;
+  if (format == "json")
+    out = RenderJsonReport(*r.world, r.repro, result, replay);
+  else if (format == "html")  // with the lock graph as SVG when graphviz is installed
+    out = RenderHtmlReport(*r.world, r.repro, result, trace.events(), replay, InlineSvgOrEmpty);
+  else
+    out = TextReport(*r.world, r.repro, result, replay);
   if (vm.count("output")) {
     WriteAtomic(vm["output"].as<std::string>(), out);
   } else {

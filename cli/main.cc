@@ -23,6 +23,7 @@ const char kUsage[] =
     "  diff          compare the findings of two schemes on the same programs\n"
     "  explain       turn a lockdep splat into a model reproducer, or prove its chain absent\n"
     "  hitrate       how often a randomized strategy hits a reproducer's bug, vs PCT's bound\n"
+    "  graph         draw the lock graph (classes, dependencies, cycles in red) as SVG or DOT\n"
     "  schemes       list the built-in schemes\n"
     "  check-scheme  validate a scheme file\n"
     "\n"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
     if (cmd == "diff") return CmdDiff(args);
     if (cmd == "explain") return CmdExplain(args);
     if (cmd == "hitrate") return CmdHitrate(args);
+    if (cmd == "graph") return CmdGraph(args);
     if (cmd == "schemes") return CmdSchemes(args);
     if (cmd == "check-scheme") return CmdCheckScheme(args);
     std::cerr << "ovlfuzz: error: unknown command '" << cmd << "' (try 'ovlfuzz --help')\n";

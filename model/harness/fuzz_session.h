@@ -64,6 +64,10 @@ class FuzzSession {
   const FuzzStats& stats() const { return stats_; }
   // The programs kept for new coverage, seeds included, in order found.
   const std::vector<Program>& corpus() const { return corpus_; }
+  // The session-wide dependency graph, and the op that first created each
+  // of its edges (from, to): what `ovlfuzz graph` draws.
+  const LockGraph& graph() const { return session_graph_; }
+  const std::map<std::pair<int, int>, OpCall>& edge_ops() const { return edge_op_; }
 
  private:
   Program NextProgram();

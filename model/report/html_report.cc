@@ -6,6 +6,8 @@
 
 #include "model/core/hash.h"
 #include "model/oracle/signature.h"
+#include "model/report/lock_graph_dot.h"
+#include "model/report/lock_graph_sources.h"
 #include "model/report/text_report.h"
 #include "model/world/world.h"
 
@@ -47,6 +49,7 @@ td.sel { outline: 2px solid #337ab7; }
 #detail { position: fixed; bottom: 0; left: 0; right: 0; background: #fffbe6; border-top: 1px solid #cc9;
           padding: 6px 12px; font: 12px monospace; min-height: 1.4em; }
 .legend span { margin-right: 1.2em; }
+.lockgraph svg { max-width: 100%; height: auto; }
 )";
 
 const char kScript[] = R"(
@@ -65,10 +68,31 @@ const char kScript[] = R"(
 })();
 )";
 
+// The run's dependencies as a picture when the front end can render one,
+// else as DOT text to paste into any Graphviz viewer. The SVG comes from
+// Graphviz, which escapes the names itself; it is inlined as is.
+std::string LockGraphSection(const World& world, const Repro& repro, const RunResult& result,
+                             const SvgRenderer& render_svg) {
+  LockGraphPicture picture;
+  AddRunEdges(world, repro.program, result, &picture);
+  if (picture.edges().empty()) return "<p>no lock dependencies in this run</p>\n";
+  picture.title = "ovlfuzz lock graph: scheme " + world.scheme().name;
+  picture.source = "this run's dependencies (first site of each edge)";
+  const std::string dot = RenderLockGraphDot(picture);
+  const std::string svg = render_svg ? render_svg(dot) : "";
+  const std::string legend =
+      "<p class=\"legend\">held class &rarr; acquired class, labelled with the op and scheme line that created "
+      "the dependency; red: on a lock-order cycle; thick red: the finding's cycle.</p>\n";
+  if (!svg.empty()) return legend + "<div class=\"lockgraph\">" + svg + "</div>\n";
+  return legend + "<details class=\"lockgraph-dot\"><summary>DOT text (install graphviz for a picture)</summary><pre>" +
+         Esc(dot) + "</pre></details>\n";
+}
+
 }  // namespace
 
 std::string RenderHtmlReport(const World& world, const Repro& repro, const RunResult& result,
-                             const std::vector<TraceEvent>& trace, const std::string& replay_command) {
+                             const std::vector<TraceEvent>& trace, const std::string& replay_command,
+                             const SvgRenderer& render_svg) {
   const Scheme& s = world.scheme();
   ReportContext ctx(world, repro.program);
   std::set<std::string> cycle;
@@ -89,6 +113,8 @@ std::string RenderHtmlReport(const World& world, const Repro& repro, const RunRe
   for (const Finding& f : result.findings)
     o << "<p class=\"cycle-summary\">" << Esc(ctx.Short(f)) << "</p>\n<pre>" << Esc(ctx.Render(f))
       << "</pre>\n";
+
+  o << "<h2>Lock graph</h2>\n" << LockGraphSection(world, repro, result, render_svg);
 
   o << "<h2>Timeline</h2>\n<p class=\"legend\"><span class=\"k-acquire\">acquire</span><span class=\"k-blocked\">"
        "blocked</span><span class=\"k-release\">release</span><span class=\"k-trylock-failed\">trylock-failed</span>"

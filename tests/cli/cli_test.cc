@@ -219,7 +219,7 @@ TEST_F(Cli, HtmlReportIsSelfContainedAndShowsTheCycle) {
 }
 
 TEST_F(Cli, HelpOnEverySubcommand) {
-  for (const char* cmd : {"fuzz", "replay", "convert", "minimize", "triage", "schemes", "check-scheme"}) {
+  for (const char* cmd : {"fuzz", "replay", "convert", "minimize", "triage", "schemes", "check-scheme", "graph"}) {
     Result r = Run(std::string(cmd) + " --help");
     EXPECT_EQ(r.status, 0) << cmd;
     EXPECT_NE(r.out.find("usage: ovlfuzz"), std::string::npos) << cmd;

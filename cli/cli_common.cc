@@ -13,7 +13,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include "model/core/input_error.h"
 #include "model/scheme/builtin.h"
@@ -129,6 +131,37 @@ static void CheckValues(const po::parsed_options& parsed, const po::options_desc
   }
 }
 
+std::string ExitStatusHelp(const std::string& cmd) {
+  static const std::map<std::string, std::vector<std::string>> kCodes = {
+      {"fuzz",
+       {"0  no finding (--check-expect: the kinds found equal the scheme's expect: line)",
+        "1  finding(s), artifacts written (--check-expect: found kinds differ from expect:)", "2  bad usage or input",
+        "130/143  interrupted by SIGINT/SIGTERM: summary written, marked interrupted"}},
+      {"replay", {"0  no finding", "1  finding(s)", "2  bad usage or input, or a schedule that does not fit"}},
+      {"convert", {"0  converted; the program shows no finding", "1  converted; it shows a finding",
+                   "2  bad usage or input"}},
+      {"minimize", {"1  minimized: the output still shows the finding (as it must)",
+                    "2  bad usage or input, or the input does not show the finding"}},
+      {"triage", {"0  no artifact reproduces", "1  some artifact reproduces",
+                  "2  bad usage or input (also: nothing readable)"}},
+      {"verify", {"0  no finding within the bounds (--check-expect: the kinds found equal expect:)",
+                  "1  finding(s) (--check-expect: found kinds differ from expect:)", "2  bad usage or input",
+                  "3  cut short (--max-seconds): nothing proven"}},
+      {"diff", {"0  B adds no bug", "1  B adds a bug A does not have", "2  bad usage or input"}},
+      {"explain", {"0  every scheme is absent or not-expressible", "1  reproduced on some scheme",
+                   "2  bad usage or input", "3  some scheme is not-found (the budget ended first)"}},
+      {"hitrate", {"1  measured: the reproducer shows the bug", "2  bad usage or input, or no bug to measure"}},
+      {"graph", {"0  written", "2  bad usage or input (also: svg without graphviz)"}},
+      {"schemes", {"0  listed", "2  bad usage or input"}},
+      {"check-scheme", {"0  valid (warnings allowed)", "2  bad usage, or the scheme has an error"}},
+  };
+  auto it = kCodes.find(cmd);
+  if (it == kCodes.end()) return "";
+  std::string out = "exit status:\n";
+  for (const std::string& line : it->second) out += "  " + line + "\n";
+  return out;
+}
+
 bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vector<std::string>& args,
                const po::options_description& opts, const po::positional_options_description& pos,
                po::variables_map* vm) {
@@ -139,7 +172,7 @@ bool ParseArgs(const std::string& cmd, const std::string& usage, const std::vect
     CheckValues(parsed, all);
     po::store(parsed, *vm);
     if (vm->count("help")) {
-      std::cout << "usage: ovlfuzz " << cmd << " " << usage << "\n\n" << all << "\n";
+      std::cout << "usage: ovlfuzz " << cmd << " " << usage << "\n\n" << all << "\n" << ExitStatusHelp(cmd);
       return false;
     }
     po::notify(*vm);

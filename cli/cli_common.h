@@ -18,6 +18,12 @@ namespace ovlfuzz::cli {
 constexpr int kExitClean = 0;
 constexpr int kExitFinding = 1;
 constexpr int kExitBadInput = 2;
+constexpr int kExitCutShort = 3;       // a bound or budget ended the search before a verdict
+constexpr int kExitInterrupted = 128;  // + the signal number (SIGINT 130, SIGTERM 143)
+
+// The "exit status:" block of a command's --help (every command documents
+// its codes; they keep to 0 clean, 1 finding, 2 bad input, 3 cut short).
+std::string ExitStatusHelp(const std::string& cmd);
 
 // Thrown for bad usage; main() prints "ovlfuzz <cmd>: error: ..." and exits 2.
 struct UsageError : std::runtime_error {

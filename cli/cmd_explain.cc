@@ -23,7 +23,6 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr double kProgressEverySeconds = 2;
-constexpr int kExitCutShort = 3;
 
 // How a reproducer names its scheme so that it replays from any
 // directory: built-in names as they are, files by absolute path.
@@ -100,9 +99,7 @@ int CmdExplain(const std::vector<std::string>& args) {
                  "a run whose lock chain is the splat's (directed fuzzing, then bounded exhaustive search), and\n"
                  "says: reproduced (minimized reproducer, plus a deadlock when one exists), absent (no path of any\n"
                  "op can close the chain, or no run within the stated bounds does), not-found (the budget ended\n"
-                 "first) or not-expressible (the scheme lacks a lock class of the splat). docs/explain.md.\n\n"
-                 "Exit status: 1 reproduced on some scheme; otherwise 3 if some scheme is not-found; 0 when every\n"
-                 "scheme is absent or not-expressible; 2 bad usage or input.",
+                 "first) or not-expressible (the scheme lacks a lock class of the splat). docs/explain.md.",
                  args, opts, pos, &vm))
     return kExitClean;
   const double seconds = vm["seconds"].as<double>();

@@ -34,8 +34,7 @@ const char kUsage[] =
     "every op), a fuzz session (--runs/--seconds/--seed), or replays (--from a .ovl reproducer, or a\n"
     "'fuzz --out' directory: every finding of its summary.json). Red: edges on a lock-order cycle;\n"
     "thick red: a finding's cycle. --format defaults to svg when -o names a file (dot for .dot/.gv),\n"
-    "to dot on stdout without -o; svg needs graphviz's 'dot'.\n"
-    "Exit status: 0 written, 2 bad usage or input (also: svg without graphviz).";
+    "to dot on stdout without -o; svg needs graphviz's 'dot'.";
 
 bool EndsWith(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;

@@ -13,6 +13,47 @@ namespace ovlfuzz::cli {
 
 namespace po = boost::program_options;
 
+namespace {
+
+// Runs the exact check may take: n! * k^(d-1) runs per depth tried.
+constexpr int64_t kExactPctBudget = 200000;
+
+// PCT's bound is a theorem about bugs of depth <= d. Whether it applies to
+// this bug is checked, not assumed: every PCT choice of depth d is run
+// (when there are few enough), and the exact rate is compared with it.
+std::string PctBoundNote(const World& world, const Program& program, int depth, const std::string& bug,
+                         const HitRate& h) {
+  char head[160];
+  std::snprintf(head, sizeof head, "; PCT bound 1/(n*k^(d-1)) with n=%d, k=%lld: %.4f%%", h.threads,
+                static_cast<long long>(h.steps), 100 * PctBound(h.threads, h.steps, depth));
+  const ExactPct e = ExactPctRate(world, program, depth, bug, kExactPctBudget);
+  char tail[320];
+  if (!e.computed) {
+    std::snprintf(tail, sizeof tail, " (not checked whether it applies: %lld+ PCT choices at d=%d, over the %lld-run "
+                  "budget)", static_cast<long long>(e.choices), depth, static_cast<long long>(kExactPctBudget));
+  } else if (e.hits == 0) {
+    int needs = 0;
+    for (int d = depth + 1; d <= 16 && !needs; ++d) {
+      const ExactPct more = ExactPctRate(world, program, d, bug, kExactPctBudget);
+      if (!more.computed) break;
+      if (more.hits > 0) needs = d;
+    }
+    std::snprintf(tail, sizeof tail, "; does NOT apply: none of the %lld PCT choices of depth %d hits this bug (%s)",
+                  static_cast<long long>(e.choices), depth,
+                  needs ? ("the smallest depth that does: d=" + std::to_string(needs)).c_str()
+                        : "a larger depth is needed");
+  } else if (e.rate() < PctBound(h.threads, h.steps, depth)) {
+    std::snprintf(tail, sizeof tail, "; does NOT apply: the exact rate over all %lld PCT choices, %.4f%%, is below "
+                  "it, so the bug's depth is above %d", static_cast<long long>(e.choices), 100 * e.rate(), depth);
+  } else {
+    std::snprintf(tail, sizeof tail, "; holds: exact rate over all %lld PCT choices %.4f%%",
+                  static_cast<long long>(e.choices), 100 * e.rate());
+  }
+  return std::string(head) + tail;
+}
+
+}  // namespace
+
 int CmdHitrate(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()
@@ -57,11 +98,9 @@ int CmdHitrate(const std::vector<std::string>& args) {
   std::printf("%s%s: %lld of %lld runs (%.4f%%)", StrategyName(kind).c_str(),
               kind == StrategyKind::kPct ? (" d=" + std::to_string(depth)).c_str() : "",
               static_cast<long long>(h.hits), static_cast<long long>(h.runs), 100 * h.rate());
-  if (kind == StrategyKind::kPct)
-    std::printf("; PCT bound 1/(n*k^(d-1)) with n=%d, k=%lld: %.4f%%", h.threads, static_cast<long long>(h.steps),
-                100 * PctBound(h.threads, h.steps, depth));
+  if (kind == StrategyKind::kPct) std::printf("%s", PctBoundNote(*r.world, r.repro.program, depth, bug, h).c_str());
   std::printf("\n");
-  return kExitClean;
+  return kExitFinding;  // the reproducer shows the bug it measures
 }
 
 }  // namespace ovlfuzz::cli

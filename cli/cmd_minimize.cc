@@ -73,7 +73,7 @@ int CmdMinimize(const std::vector<std::string>& args) {
   std::printf("  %d candidate programs, %lld runs, %.2fs%s\n", m.candidates, static_cast<long long>(m.runs),
               options.elapsed(), m.out_of_time ? " (time budget reached)" : "");
   std::printf("replay: ovlfuzz replay %s\n", ShellQuote(out_path).c_str());
-  return kExitClean;
+  return kExitFinding;  // the output shows the finding: that is what minimizing keeps
 }
 
 }  // namespace ovlfuzz::cli

@@ -102,7 +102,12 @@ int CmdConvert(const std::vector<std::string>& args) {
   // choices: its strategy seed drives the scheduler; nothing needs to run.
   RunResult result;
   const bool ran = r.binary || !r.repro.schedule.empty() || to == "text";
-  if (ran) result = Replay(&r, path, RunLimits{});
+  if (ran) {
+    result = Replay(&r, path, RunLimits{});
+  } else {
+    Replayable seed = r;  // run a copy, for the exit status only: the seed stays without choices
+    result = Replay(&seed, path, RunLimits{});
+  }
   std::string out;
   if (to == "text") {
     r.repro.comments = {"# ovlfuzz reproducer converted from " + path};
@@ -118,12 +123,13 @@ int CmdConvert(const std::vector<std::string>& args) {
     out = EncodeBinary(*r.world, bin);
   }
   WriteAtomic(vm["output"].as<std::string>(), out);
-  if (vm.count("quiet")) return kExitClean;
+  const int status = result.findings.empty() ? kExitClean : kExitFinding;
+  if (vm.count("quiet")) return status;
   std::cout << "ovlfuzz convert: " << path << " (" << (r.binary ? "binary" : "text") << ") -> "
             << vm["output"].as<std::string>() << " (" << to << "), scheme " << r.world->scheme().name << ", "
-            << (ran ? std::to_string(result.findings.size()) + " finding(s)" : "a program without schedule (not run)")
+            << std::to_string(result.findings.size()) + " finding(s)" << (ran ? "" : " under its strategy line (a seed: no choices written)")
             << "\n";
-  return kExitClean;
+  return status;
 }
 
 }  // namespace ovlfuzz::cli

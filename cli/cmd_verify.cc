@@ -21,7 +21,6 @@ namespace po = boost::program_options;
 
 // --max-seconds ran out before the bounded space was explored: neither a
 // finding (1) nor a proof (0).
-constexpr int kExitIncomplete = 3;
 
 int CmdVerify(const std::vector<std::string>& args) {
   po::options_description opts("options");
@@ -116,7 +115,7 @@ int CmdVerify(const std::vector<std::string>& args) {
     for (const VerifyFinding& f : run.result.findings) kinds.insert(FindingKindName(f.finding.kind));
     std::cout << "ovlfuzz verify: " << run.result.findings.size() << " finding(s) within " << bounds << " ("
               << tail.str() << (st.complete ? ", search complete" : ", search INCOMPLETE") << ")\n";
-    return CheckExpect("verify", world.scheme(), kinds, st.complete ? 0 : kExitIncomplete);
+    return CheckExpect("verify", world.scheme(), kinds, st.complete ? 0 : kExitCutShort);
   }
   if (!run.result.findings.empty()) {
     std::cout << "ovlfuzz verify: " << run.result.findings.size() << " finding(s) within " << bounds << " ("
@@ -126,7 +125,7 @@ int CmdVerify(const std::vector<std::string>& args) {
   if (!st.complete) {
     std::cout << "ovlfuzz verify: no finding so far, search INCOMPLETE (time limit): nothing is proven for "
               << bounds << " (" << tail.str() << ")\n";
-    return kExitIncomplete;
+    return kExitCutShort;
   }
   std::cout << "ovlfuzz verify: no finding within bounds: scheme " << world.scheme().name << ", " << bounds
             << ": no deadlock, lock inversion, missed trylock fallback, skipped xattr update or fault in any "

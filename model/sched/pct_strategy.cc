@@ -23,15 +23,23 @@ namespace {
 class PctStrategy : public Strategy {
  public:
   PctStrategy(uint64_t seed, int depth) : rng_(seed), depth_(std::max(depth, 1)) {}
+  // One fixed choice of PCT's random draws (ExactPctRate enumerates them).
+  PctStrategy(std::vector<int> order, std::vector<int64_t> change_points)
+      : rng_(0), depth_(static_cast<int>(change_points.size()) + 1), fixed_(true), order_(std::move(order)),
+        change_points_(std::move(change_points)) {}
 
   void Begin(int threads, int64_t steps_hint) override {
     priority_.assign(threads, 0);
+    decisions_ = 0;
+    if (fixed_) {
+      for (int i = 0; i < threads && i < static_cast<int>(order_.size()); ++i) priority_[order_[i]] = depth_ + i;
+      return;
+    }
     std::vector<int> order(threads);
     for (int i = 0; i < threads; ++i) order[i] = i;
     for (int i = threads - 1; i > 0; --i) std::swap(order[i], order[rng_.Below(i + 1)]);
     for (int i = 0; i < threads; ++i) priority_[order[i]] = depth_ + i;
     change_points_.clear();
-    decisions_ = 0;
     int64_t k = std::max<int64_t>(steps_hint, 1);
     for (int i = 1; i < depth_; ++i) change_points_.push_back(1 + static_cast<int64_t>(rng_.Below(k)));
   }
@@ -56,6 +64,8 @@ class PctStrategy : public Strategy {
  private:
   Rng rng_;
   int depth_;
+  bool fixed_ = false;
+  std::vector<int> order_;  // fixed: order_[i] gets priority depth_ + i
   std::vector<int> priority_;
   std::vector<int64_t> change_points_;
   int64_t decisions_ = 0;
@@ -65,6 +75,10 @@ class PctStrategy : public Strategy {
 
 std::unique_ptr<Strategy> MakePctStrategy(uint64_t seed, int depth) {
   return std::make_unique<PctStrategy>(seed, depth);
+}
+
+std::unique_ptr<Strategy> MakeFixedPctStrategy(std::vector<int> order, std::vector<int64_t> change_points) {
+  return std::make_unique<PctStrategy>(std::move(order), std::move(change_points));
 }
 
 std::unique_ptr<Strategy> MakeStrategy(const StrategyConfig& config) {

@@ -36,6 +36,9 @@ struct StrategyConfig {
 
 std::unique_ptr<Strategy> MakeRandomStrategy(uint64_t seed);
 std::unique_ptr<Strategy> MakePctStrategy(uint64_t seed, int depth);
+// PCT with its random draws given: thread order[i] gets the i-th lowest
+// initial priority; change_points (decision numbers, 1-based) set d - 1.
+std::unique_ptr<Strategy> MakeFixedPctStrategy(std::vector<int> order, std::vector<int64_t> change_points);
 std::unique_ptr<Strategy> MakeReplayStrategy(std::vector<uint8_t> choices);
 // Fuzzer-input decisions: see byte_strategy.cc.
 std::unique_ptr<Strategy> MakeByteStrategy(std::vector<uint8_t> choices, uint64_t seed);

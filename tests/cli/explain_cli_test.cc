@@ -160,7 +160,7 @@ TEST_F(Cli, ExplainBadFlagsAreOneLineErrors) {
   }
   Result help = Run("explain --help");
   EXPECT_EQ(help.status, 0);
-  EXPECT_NE(help.out.find("Exit status"), std::string::npos);
+  EXPECT_NE(help.out.find("exit status:"), std::string::npos);
 }
 
 }  // namespace

@@ -59,5 +59,42 @@ TEST_F(Cli, CorpusSavingNeverDeletesFilesTheSessionDidNotWrite) {
   EXPECT_NE(r.err.find("(files are never deleted)"), std::string::npos) << r.err;
 }
 
+// hitrate printed PCT's bound for depth d even when the bug needs a larger
+// depth; it now checks every PCT choice and says when the bound does not apply.
+TEST_F(Cli, HitrateSaysWhenThePctBoundDoesNotApply) {
+  Write("seed.ovl",
+        "ovlfuzz 1\nscheme v5.0 any\nstrategy pct 3 1\nthread\n  splice_to_ovl p0 f0\nthread\n"
+        "  splice_to_upper p0 f0\nthread\n  freeze\nschedule 0*9 1*2 2*2\n");
+  Result r = Run("hitrate seed.ovl --kind deadlock --runs 200 --pct-depth 1");
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("does NOT apply: none of the 6 PCT choices of depth 1 hits this bug (the smallest depth "
+                       "that does: d=2)"),
+            std::string::npos)
+      << r.out;
+  r = Run("hitrate seed.ovl --kind deadlock --runs 200 --pct-depth 2");
+  EXPECT_NE(r.out.find("; holds: exact rate over all "), std::string::npos) << r.out;
+}
+
+// Exit codes keep to 0 clean, 1 finding, 2 bad input, 3 cut short, and
+// every command's --help says which it uses.
+TEST_F(Cli, MinimizeExitsOneAndEveryHelpDocumentsItsExitStatus) {
+  ASSERT_EQ(Run("fuzz --scheme v5.0 --runs 100 --out o -q").status, 1);
+  std::string artifact;
+  for (const std::string& f : List("o"))
+    if (f.rfind("lock-inversion-", 0) == 0) artifact = "o/" + f;
+  ASSERT_FALSE(artifact.empty());
+  Result m = Run("minimize " + artifact + " -o min.ovl");
+  EXPECT_EQ(m.status, 1) << m.err;
+  EXPECT_EQ(Run("replay min.ovl").status, 1);
+  EXPECT_EQ(Run("convert min.ovl -o min.bin").status, 1);
+  for (const char* cmd : {"fuzz", "replay", "convert", "minimize", "triage", "verify", "diff", "explain", "hitrate",
+                          "graph", "schemes", "check-scheme"}) {
+    Result h = Run(std::string(cmd) + " --help");
+    EXPECT_EQ(h.status, 0) << cmd;
+    EXPECT_NE(h.out.find("\nexit status:\n  "), std::string::npos) << cmd << ":\n" << h.out;
+    EXPECT_NE(h.out.find("  2  bad usage"), std::string::npos) << cmd;
+  }
+}
+
 }  // namespace
 }  // namespace ovlfuzz::testing

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <set>
 
@@ -103,7 +105,35 @@ std::pair<size_t, size_t> SaveCorpus(const World& world, const std::string& dir,
 struct Found {
   std::string kind, signature, bug, artifact;
   double first_found_seconds;
+  int64_t first_found_runs;  // the run (1-based) that found it
 };
+
+// SIGINT/SIGTERM end the session at the next poll (a few ms): the summary
+// is still written, marked interrupted. SA_RESETHAND: a second signal
+// kills at once, as users expect of a second Ctrl-C.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void OnStopSignal(int sig) { g_stop_signal = sig; }
+
+void CatchStopSignals() {
+  struct sigaction sa {};
+  sa.sa_handler = OnStopSignal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+// Names this session's summary-<id>.json: concurrent sessions with one
+// --out each keep their own; summary.json is the latest to finish.
+std::string SessionId() {
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+  return std::string(stamp) + "-" + std::to_string(getpid());
+}
 
 }  // namespace
 
@@ -127,6 +157,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
        "session's corpus entries are added to it at the end (no file in it is ever deleted)")
       ("report", po::value<std::string>()->default_value(""),
        "also write reports next to each artifact: json, html or json,html")
+      ("stop-at-first", "stop after the run that produced the first finding (its artifacts and summary are written)")
       ("check-expect", "exit 0 when the finding kinds found equal the scheme's expect: line, 1 otherwise "
                        "(printed as expected vs found)")
       ("quiet,q", "no progress lines");
@@ -188,6 +219,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
     seeds.push_back(r.repro.program);
   }
   MakeDirs(out_dir);
+  const std::string session_id = SessionId();
+  CatchStopSignals();
 
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -205,16 +238,18 @@ int CmdFuzz(const std::vector<std::string>& args) {
     if (!quiet || final) std::cerr << line << (final ? "  done" : "") << "\n";
   };
 
+  const bool stop_at_first = vm.count("stop-at-first") > 0;
   FuzzHooks hooks;
+  if (stop_at_first) hooks.poll_every = 1;  // polling does not touch the session's RNG: same runs, same order
   hooks.should_stop = [&](const FuzzStats& s) {
     double t = elapsed();
     if (t >= next_progress) {
       progress(s, false);
       while (next_progress <= t) next_progress += kProgressEverySeconds;
     }
-    return seconds > 0 && t >= seconds;
+    return g_stop_signal != 0 || (stop_at_first && !found.empty()) || (seconds > 0 && t >= seconds);
   };
-  hooks.on_finding = [&](const Finding& f, const Repro& repro_in, const Program& program, const FuzzStats&) {
+  hooks.on_finding = [&](const Finding& f, const Repro& repro_in, const Program& program, const FuzzStats& at) {
     ReportContext ctx(world, program);
     Repro repro = repro_in;
     repro.comments = {"# ovlfuzz reproducer: " + std::string(FindingKindName(f.kind)),
@@ -245,7 +280,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
                        RenderHtmlReport(world, repro, rr, trace.events(), replay, InlineSvgOrEmpty));
     }
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
-    found.push_back({FindingKindName(f.kind), f.signature, f.bug, artifact, elapsed()});
+    found.push_back({FindingKindName(f.kind), f.signature, f.bug, artifact, elapsed(), at.runs});
   };
 
   FuzzStats s;
@@ -285,12 +320,22 @@ int CmdFuzz(const std::vector<std::string>& args) {
                                    {"bug", f.bug},
                                    {"bug_hash", SignatureHash(f.bug)},
                                    {"artifact", f.artifact},
-                                   {"first_found_seconds", f.first_found_seconds}});
-  WriteAtomic(out_dir + "/summary.json", summary.dump(2) + "\n");
+                                   {"first_found_seconds", f.first_found_seconds},
+                                   {"first_found_runs", f.first_found_runs}});
+  const int sig = g_stop_signal;
+  summary["session"] = session_id;
+  summary["interrupted"] = sig != 0;
+  if (sig != 0) summary["signal"] = sig == SIGINT ? "SIGINT" : "SIGTERM";
+  summary["stopped_at_first"] = stop_at_first && !found.empty();
+  const std::string text = summary.dump(2) + "\n";
+  const std::string own = out_dir + "/summary-" + session_id + ".json";
+  WriteAtomic(own, text);
+  WriteAtomic(out_dir + "/summary.json", text);
   std::cout << "ovlfuzz fuzz: scheme " << world.scheme().name << ": " << s.runs << " runs in "
             << static_cast<int64_t>(total * 10) / 10.0 << "s, " << s.bugs << " bug(s) in " << found.size()
-            << " distinct signature(s); summary: "
-            << out_dir << "/summary.json\n";
+            << " distinct signature(s)" << (sig ? std::string(", interrupted by ") + summary["signal"].get<std::string>() : "")
+            << "; summary: " << out_dir << "/summary.json (this session: " << own << ")\n";
+  if (sig != 0) return kExitInterrupted + sig;
   if (vm.count("check-expect")) {
     std::set<std::string> kinds;
     for (const Found& f : found) kinds.insert(f.kind);

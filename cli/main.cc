@@ -1,4 +1,5 @@
 // ovlfuzz: fuzz overlayfs locking schemes in a deterministic model.
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -34,6 +35,10 @@ const char kUsage[] =
 
 int main(int argc, char** argv) {
   using namespace ovlfuzz::cli;
+  // Past a file-size limit (ulimit -f) a write fails with EFBIG instead of
+  // killing the process: the command reports it (exit 2) and removes its
+  // temporary file, so no *.tmp.PID is left behind.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     std::cerr << kUsage;
     return kExitBadInput;

@@ -96,5 +96,63 @@ TEST_F(Cli, MinimizeExitsOneAndEveryHelpDocumentsItsExitStatus) {
   }
 }
 
+// fuzz --stop-at-first ends the session with the run (and its deadlock
+// escalation) that found something; every finding records its run.
+TEST_F(Cli, StopAtFirstEndsTheSessionAndFindingsRecordTheirRun) {
+  Result r = Run("fuzz --scheme v5.0 --stop-at-first --out o -q");
+  EXPECT_EQ(r.status, 1) << r.err;
+  const std::string summary = Slurp(dir_ + "/o/summary.json");
+  EXPECT_NE(summary.find("\"stopped_at_first\": true"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("\"first_found_runs\": "), std::string::npos) << summary;
+  EXPECT_EQ(summary.find("\"runs\": 20"), std::string::npos);  // nowhere near a full session
+  Result full = Run("fuzz --scheme v5.0 --runs 2000 --out p -q");
+  EXPECT_NE(Slurp(dir_ + "/p/summary.json").find("\"stopped_at_first\": false"), std::string::npos);
+}
+
+// SIGINT/SIGTERM used to leave no summary.json. The session now stops at
+// its next poll, writes the summary marked interrupted and exits 128+sig.
+TEST_F(Cli, SigintAndSigtermWriteAnInterruptedSummary) {
+  for (const auto& [sig, status] : {std::pair<std::string, int>{"INT", 130}, {"TERM", 143}}) {
+    const std::string out = "s" + sig;
+    // Grouped: the fixture runs the command after `cd DIR &&`. The loop
+    // gives up after 20 s, so a broken build fails instead of hanging.
+    Result r = Shell("{ " + std::string(OVLFUZZ_BINARY) + " fuzz --scheme mainline --seconds 60 --out " + out +
+                     " -q & p=$!; i=0; while [ ! -d " + out + " ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); "
+                     "done; sleep 0.3; kill -" + sig + " $p; wait $p; echo status=$?; }");
+    EXPECT_NE(r.out.find("status=" + std::to_string(status)), std::string::npos) << sig << ": " << r.out << r.err;
+    const std::string summary = Slurp(dir_ + "/" + out + "/summary.json");
+    EXPECT_NE(summary.find("\"interrupted\": true"), std::string::npos) << summary;
+    EXPECT_NE(summary.find("\"signal\": \"SIG" + sig + "\""), std::string::npos) << summary;
+  }
+}
+
+// Two sessions with one --out used to leave one summary.json: each now
+// keeps summary-<id>.json, and summary.json is the latest.
+TEST_F(Cli, ConcurrentSessionsKeepTheirOwnSummaries) {
+  Result r = Shell("{ for i in 1 2 3; do " + std::string(OVLFUZZ_BINARY) +
+                   " fuzz --scheme v5.0 --runs 400 --seed $i --out o -q >/dev/null & done; wait; }");
+  int summaries = 0;
+  for (const std::string& f : List("o")) {
+    summaries += f.rfind("summary-", 0) == 0;
+    EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;
+  }
+  EXPECT_EQ(summaries, 3);
+  EXPECT_NE(Slurp(dir_ + "/o/summary.json").find("\"session\": "), std::string::npos);
+}
+
+// A file-size limit (ulimit -f) used to kill the process with SIGXFSZ and
+// leave *.tmp.PID behind: now the write fails, exit 2, one line, no temp.
+TEST_F(Cli, FileSizeLimitIsAFailedWriteNotAKill) {
+  Result r = Shell("{ ulimit -f 1; " + std::string(OVLFUZZ_BINARY) + " fuzz --scheme v5.0 --runs 500 --out o -q; }");
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  for (const std::string& f : List("o")) EXPECT_EQ(f.find(".tmp."), std::string::npos) << f;
+  r = Shell("{ ulimit -f 1; " + std::string(OVLFUZZ_BINARY) + " replay " + std::string(OVLFUZZ_SOURCE_DIR) +
+            "/corpus/regressions/v5.0-pipe-freezer-deadlock.ovl --format html -o big.html; }");
+  EXPECT_EQ(r.status, 2) << r.err;
+  for (const std::string& f : List(".")) EXPECT_EQ(f.find("big.html"), std::string::npos) << f;
+}
+
 }  // namespace
 }  // namespace ovlfuzz::testing

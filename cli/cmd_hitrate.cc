@@ -93,8 +93,8 @@ int CmdHitrate(const std::vector<std::string>& args) {
   if (!chosen)
     throw InputError(path, 1, 1, "replay shows no " + (kind_name.empty() ? "'" + signature + "'" : kind_name) + " finding");
   const std::string bug = chosen->bug;
-  HitRate h = MeasureHitRate(*r.world, r.repro.program, kind, depth, bug, runs);
-  std::printf("bug: %s\n", bug.c_str());
+  HitRate h = MeasureHitRate(*r.world, r.repro.program, kind, depth, chosen->kind, bug, runs);
+  std::printf("bug: %s (%s)\n", bug.c_str(), FindingKindName(chosen->kind));
   std::printf("%s%s: %lld of %lld runs (%.4f%%)", StrategyName(kind).c_str(),
               kind == StrategyKind::kPct ? (" d=" + std::to_string(depth)).c_str() : "",
               static_cast<long long>(h.hits), static_cast<long long>(h.runs), 100 * h.rate());

@@ -5,6 +5,7 @@
 
 #include "model/exec/execution.h"
 #include "model/oracle/deadlock.h"
+#include "model/oracle/lock_inversion.h"
 #include "model/oracle/oracle.h"
 #include "model/oracle/signature.h"
 
@@ -30,6 +31,43 @@ std::vector<int> WaitForCycle(const std::vector<ThreadSnapshot>& threads) {
   return {};
 }
 
+std::vector<int> RealizedLockCycle(const World& world, const std::vector<ThreadSnapshot>& threads,
+                                   const std::vector<int>& cycle) {
+  if (cycle.empty()) return {};
+  // Recursion first, the smallest class name if several threads recurse, so
+  // the choice does not depend on thread numbering.
+  int recursive = -1;
+  for (int t : cycle) {
+    const ThreadSnapshot& ts = threads[t];
+    if (ts.wait_cls < 0 || !HeldOfClass(ts.held, ts.wait_cls)) continue;
+    if (recursive < 0 || world.ClassName(ts.wait_cls) < world.ClassName(recursive)) recursive = ts.wait_cls;
+  }
+  if (recursive >= 0) return {recursive};
+  std::vector<int> walk;
+  const size_t n = cycle.size();
+  for (size_t i = 0; i < n; ++i) {
+    const ThreadSnapshot& ts = threads[cycle[i]];
+    const int incoming = threads[cycle[(i + n - 1) % n]].wait_inst;
+    auto it = std::find_if(ts.held.begin(), ts.held.end(), [&](const HeldLock& h) { return h.inst == incoming; });
+    for (; it != ts.held.end(); ++it)
+      if (walk.empty() || walk.back() != it->cls) walk.push_back(it->cls);
+    if (walk.empty() || walk.back() != ts.wait_cls) walk.push_back(ts.wait_cls);
+  }
+  while (walk.size() > 1 && walk.back() == walk.front()) walk.pop_back();
+  // Shortest closed part: positions i < j of one class close walk[i..j) and,
+  // around the end, walk[j..] + walk[..i).
+  size_t best_from = 0, best_len = walk.size();
+  for (size_t i = 0; i < walk.size(); ++i)
+    for (size_t j = i + 1; j < walk.size(); ++j) {
+      if (walk[i] != walk[j]) continue;
+      if (j - i < best_len) best_from = i, best_len = j - i;
+      if (walk.size() - (j - i) < best_len) best_from = j, best_len = walk.size() - (j - i);
+    }
+  std::vector<int> out;
+  for (size_t k = 0; k < best_len; ++k) out.push_back(walk[(best_from + k) % walk.size()]);
+  return out;
+}
+
 void DescribeDeadlock(const World& world, const Program& program, Finding* f) {
   f->cycle = WaitForCycle(f->threads);
   std::vector<std::string> elems, classes;
@@ -40,7 +78,14 @@ void DescribeDeadlock(const World& world, const Program& program, Finding* f) {
                     world.scheme().routines[program.threads[t][ts.at.op_index].routine].name);
   }
   f->signature = CanonicalCycleSignature(FindingKind::kDeadlock, elems);
-  f->bug = BugKey(FindingKind::kDeadlock, classes);
+  const std::vector<int> order = RealizedLockCycle(world, f->threads, f->cycle);
+  if (order.empty()) {
+    f->bug = BugKey(FindingKind::kDeadlock, classes);
+    return;
+  }
+  std::vector<std::string> order_names;
+  for (int cls : order) order_names.push_back(world.ClassName(cls));
+  f->bug = BugKey(order.size() == 1 ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion, order_names);
 }
 
 namespace {

@@ -9,7 +9,7 @@
 namespace ovlfuzz {
 
 HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind kind, int pct_depth,
-                       const std::string& bug, int64_t runs, const RunLimits& limits) {
+                       FindingKind finding, const std::string& bug, int64_t runs, const RunLimits& limits) {
   HitRate h;
   h.runs = runs;
   h.threads = static_cast<int>(program.threads.size());
@@ -18,7 +18,7 @@ HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind 
     auto strategy = MakeStrategy(StrategyConfig{kind, pct_depth, static_cast<uint64_t>(i)});
     RunResult r = RunOnce(world, program, *strategy, limits);
     for (const Finding& f : r.findings) {
-      if (f.bug != bug) continue;
+      if (f.kind != finding || f.bug != bug) continue;
       ++h.hits;
       break;
     }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "model/exec/execution.h"
+#include "model/oracle/finding.h"
 #include "model/program/program.h"
 #include "model/sched/strategy.h"
 #include "model/world/world.h"
@@ -24,9 +25,11 @@ struct HitRate {
 };
 
 // Runs `program` `runs` times, seed i for run i (1-based), counting runs
-// with a finding whose bug (Finding::bug) is `bug`.
+// with a finding of kind `finding` whose bug (Finding::bug) is `bug`. The
+// kind matters: a deadlock shares its bug with the lock inversion it
+// realizes, which lockdep reports in far more schedules.
 HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind kind, int pct_depth,
-                       const std::string& bug, int64_t runs, const RunLimits& limits = {});
+                       FindingKind finding, const std::string& bug, int64_t runs, const RunLimits& limits = {});
 
 // PCT's hit probability for one run of `program`, exactly: every one of its
 // n! priority orders x k^(d-1) change-point draws (all equally likely, as

@@ -21,12 +21,12 @@ constexpr int64_t kExactPctBudget = 200000;
 // PCT's bound is a theorem about bugs of depth <= d. Whether it applies to
 // this bug is checked, not assumed: every PCT choice of depth d is run
 // (when there are few enough), and the exact rate is compared with it.
-std::string PctBoundNote(const World& world, const Program& program, int depth, const std::string& bug,
-                         const HitRate& h) {
+std::string PctBoundNote(const World& world, const Program& program, int depth, FindingKind finding,
+                         const std::string& bug, const HitRate& h) {
   char head[160];
   std::snprintf(head, sizeof head, "; PCT bound 1/(n*k^(d-1)) with n=%d, k=%lld: %.4f%%", h.threads,
                 static_cast<long long>(h.steps), 100 * PctBound(h.threads, h.steps, depth));
-  const ExactPct e = ExactPctRate(world, program, depth, bug, kExactPctBudget);
+  const ExactPct e = ExactPctRate(world, program, depth, finding, bug, kExactPctBudget);
   char tail[320];
   if (!e.computed) {
     std::snprintf(tail, sizeof tail, " (not checked whether it applies: %lld+ PCT choices at d=%d, over the %lld-run "
@@ -34,7 +34,7 @@ std::string PctBoundNote(const World& world, const Program& program, int depth, 
   } else if (e.hits == 0) {
     int needs = 0;
     for (int d = depth + 1; d <= 16 && !needs; ++d) {
-      const ExactPct more = ExactPctRate(world, program, d, bug, kExactPctBudget);
+      const ExactPct more = ExactPctRate(world, program, d, finding, bug, kExactPctBudget);
       if (!more.computed) break;
       if (more.hits > 0) needs = d;
     }
@@ -98,7 +98,7 @@ int CmdHitrate(const std::vector<std::string>& args) {
   std::printf("%s%s: %lld of %lld runs (%.4f%%)", StrategyName(kind).c_str(),
               kind == StrategyKind::kPct ? (" d=" + std::to_string(depth)).c_str() : "",
               static_cast<long long>(h.hits), static_cast<long long>(h.runs), 100 * h.rate());
-  if (kind == StrategyKind::kPct) std::printf("%s", PctBoundNote(*r.world, r.repro.program, depth, bug, h).c_str());
+  if (kind == StrategyKind::kPct) std::printf("%s", PctBoundNote(*r.world, r.repro.program, depth, chosen->kind, bug, h).c_str());
   std::printf("\n");
   return kExitFinding;  // the reproducer shows the bug it measures
 }

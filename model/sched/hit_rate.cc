@@ -26,8 +26,8 @@ HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind 
   return h;
 }
 
-ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth, const std::string& bug,
-                      int64_t max_runs, const RunLimits& limits) {
+ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth, FindingKind finding,
+                      const std::string& bug, int64_t max_runs, const RunLimits& limits) {
   ExactPct e;
   const int n = static_cast<int>(program.threads.size());
   const int64_t k = std::max<int64_t>(StepsHint(world, program), 1);
@@ -44,7 +44,7 @@ ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth,
     for (;;) {
       auto strategy = MakeFixedPctStrategy(order, points);
       RunResult r = RunOnce(world, program, *strategy, limits);
-      e.hits += std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.bug == bug; });
+      e.hits += std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.kind == finding && f.bug == bug; });
       // Next change-point tuple, like an odometer over [1, k].
       size_t i = 0;
       while (i < points.size() && points[i] == k) points[i++] = 1;

@@ -34,15 +34,16 @@ HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind 
 // PCT's hit probability for one run of `program`, exactly: every one of its
 // n! priority orders x k^(d-1) change-point draws (all equally likely, as
 // PctStrategy draws them) is run once. `computed` is false, and nothing
-// is run, when that is more than `max_runs` runs.
+// is run, when that is more than `max_runs` runs. Hits count as in
+// MeasureHitRate: a finding of kind `finding` with bug `bug`.
 struct ExactPct {
   bool computed = false;
   int64_t choices = 0;  // n! * k^(d-1)
   int64_t hits = 0;
   double rate() const { return choices ? static_cast<double>(hits) / choices : 0; }
 };
-ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth, const std::string& bug,
-                      int64_t max_runs, const RunLimits& limits = {});
+ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth, FindingKind finding,
+                      const std::string& bug, int64_t max_runs, const RunLimits& limits = {});
 
 // Burckhardt et al.: a bug of depth d is hit with probability at least
 // 1 / (n * k^(d-1)) per run of PCT with depth >= d.

@@ -21,22 +21,22 @@ TEST(ExactPct, SeedDeadlockHasDepthTwoAndMeetsTheBoundExactly) {
     if (f.kind == FindingKind::kDeadlock) bug = f.bug;
   ASSERT_FALSE(bug.empty());
 
-  const ExactPct d1 = ExactPctRate(w, p, 1, bug, 1000000);
+  const ExactPct d1 = ExactPctRate(w, p, 1, FindingKind::kDeadlock, bug, 1000000);
   ASSERT_TRUE(d1.computed);
   EXPECT_EQ(d1.choices, 6);  // 3! orders, no change point
   EXPECT_EQ(d1.hits, 0);
 
-  const ExactPct d2 = ExactPctRate(w, p, 2, bug, 1000000);
+  const ExactPct d2 = ExactPctRate(w, p, 2, FindingKind::kDeadlock, bug, 1000000);
   const int64_t k = StepsHint(w, p);
   ASSERT_TRUE(d2.computed);
   EXPECT_EQ(d2.choices, 6 * k);
   EXPECT_DOUBLE_EQ(d2.rate(), PctBound(3, k, 2));
 
-  const ExactPct d3 = ExactPctRate(w, p, 3, bug, 1000000);
+  const ExactPct d3 = ExactPctRate(w, p, 3, FindingKind::kDeadlock, bug, 1000000);
   ASSERT_TRUE(d3.computed);
   EXPECT_GE(d3.rate(), PctBound(3, k, 3));
 
-  const ExactPct big = ExactPctRate(w, p, 3, bug, 100);  // over budget: nothing run
+  const ExactPct big = ExactPctRate(w, p, 3, FindingKind::kDeadlock, bug, 100);  // over budget: nothing run
   EXPECT_FALSE(big.computed);
   EXPECT_EQ(big.hits, 0);
 }

@@ -1,7 +1,7 @@
 #!/bin/bash -eu
 # ClusterFuzzLite / OSS-Fuzz build: one libFuzzer target per built-in
-# scheme (fuzz_<scheme>), each with a seed corpus, dictionary and options
-# in $OUT. Uses only the infrastructure's $CC/$CXX, $CFLAGS/$CXXFLAGS,
+# scheme (fuzz_<scheme>) and the two parser targets (fuzz_scheme_parser,
+# fuzz_repro_text), each with a seed corpus, dictionary and options in $OUT. Uses only the infrastructure's $CC/$CXX, $CFLAGS/$CXXFLAGS,
 # $LIB_FUZZING_ENGINE, $SRC, $WORK and $OUT. `ci/cfl-check` runs it locally.
 #
 # Two CMake builds in $WORK:
@@ -32,7 +32,8 @@ cmake -S "$src" -B "$build" -G Ninja \
   -DOVLFUZZ_ENGINE=lib_fuzzing_engine -DOVLFUZZ_LIB_FUZZING_ENGINE="$LIB_FUZZING_ENGINE" \
   -DOVLFUZZ_BUILD_TESTS=OFF
 mapfile -t targets < <(cut -d' ' -f1 "$build/fuzz/targets.txt")
-cmake --build "$build" --target "${targets[@]}"
+parsers=(fuzz_scheme_parser fuzz_repro_text)
+cmake --build "$build" --target "${targets[@]}" "${parsers[@]}"
 
 while read -r target scheme <&3; do
   cp "$build/fuzz/$target" "$OUT/$target"
@@ -53,3 +54,31 @@ while read -r target scheme <&3; do
   rm -f "$OUT/${target}_seed_corpus.zip"
   (cd "$seeds/$target" && zip -q -X "$OUT/${target}_seed_corpus.zip" ./*.bin)
 done 3<"$build/fuzz/targets.txt"
+
+# The parser targets: any bytes through `ovlfuzz check-scheme` and
+# `ovlfuzz replay` (fuzz/parser_targets.h). Their seeds are the sets
+# corpus/CMakeLists.txt makes: scheme texts as they are; reproducers as they
+# are plus every seed replayed against every built-in scheme as a full
+# reproducer. max_len fits the largest built-in scheme.
+for target in "${parsers[@]}"; do
+  cp "$build/fuzz/$target" "$OUT/$target"
+  rm -rf "$seeds/$target"
+  mkdir -p "$seeds/$target"
+  if [[ $target == fuzz_scheme_parser ]]; then
+    cp "$src/fuzz/scheme.dict" "$OUT/$target.dict"
+    max_len=16384
+    cp "$src"/model/schemes/*.scheme "$src"/docs/examples/*.scheme "$src"/corpus/schemes/*.scheme "$seeds/$target/"
+  else
+    cp "$src/fuzz/repro.dict" "$OUT/$target.dict"
+    max_len=4096
+    cp "$src"/corpus/regressions/*.ovl "$src"/corpus/seeds/*.ovl "$seeds/$target/"
+    while read -r _ scheme; do
+      for seed in "$src"/corpus/seeds/*.ovl; do
+        "$cli" convert "$seed" --scheme "$scheme" --to text -q -o "$seeds/$target/$(basename "$seed" .ovl)-$scheme.ovl"
+      done
+    done <"$build/fuzz/targets.txt"
+  fi
+  printf '[libfuzzer]\ndict = %s.dict\nmax_len = %d\n' "$target" "$max_len" >"$OUT/$target.options"
+  rm -f "$OUT/${target}_seed_corpus.zip"
+  (cd "$seeds/$target" && zip -q -X "$OUT/${target}_seed_corpus.zip" ./*)
+done

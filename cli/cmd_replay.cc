@@ -14,29 +14,6 @@ namespace ovlfuzz::cli {
 
 namespace po = boost::program_options;
 
-namespace {
-
-std::string TextReport(const World& world, const Repro& repro, const RunResult& result, const std::string& replay) {
-  ReportContext ctx(world, repro.program);
-  std::string out = "ovlfuzz replay: scheme " + world.scheme().name + " (" + world.scheme().path + "), " +
-                    std::to_string(repro.program.threads.size()) + " threads, " +
-                    std::to_string(repro.program.OpCount()) + " ops, " + std::to_string(result.steps) + " steps\n";
-  for (size_t t = 0; t < repro.program.threads.size(); ++t) {
-    out += "  T" + std::to_string(t) + ":";
-    for (const OpCall& c : repro.program.threads[t]) out += "  " + FormatOpCall(world, c) + ";";
-    out += "\n";
-  }
-  out += "\n";
-  for (const Finding& f : result.findings) out += ctx.Render(f) + "\n";
-  if (result.skipped_updates > 0)
-    out += "xattr updates skipped by failed trylocks: " + std::to_string(result.skipped_updates) + "\n";
-  out += result.findings.empty() ? "result: clean (no finding)\n"
-                                 : "result: " + std::to_string(result.findings.size()) + " finding(s)\n";
-  return out + "replay: " + replay + "\n";
-}
-
-}  // namespace
-
 int CmdReplay(const std::vector<std::string>& args) {
   po::options_description opts("options");
   opts.add_options()("file", po::value<std::string>()->required(), "reproducer: .ovl text or a binary engine input")(
@@ -72,7 +49,7 @@ int CmdReplay(const std::vector<std::string>& args) {
   else if (format == "html")  // with the lock graph as SVG when graphviz is installed
     out = RenderHtmlReport(*r.world, r.repro, result, trace.events(), replay, InlineSvgOrEmpty);
   else
-    out = TextReport(*r.world, r.repro, result, replay);
+    out = RenderReplayText(*r.world, r.repro, result, replay);
   if (vm.count("output")) {
     WriteAtomic(vm["output"].as<std::string>(), out);
   } else {

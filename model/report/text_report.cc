@@ -277,4 +277,24 @@ std::string ReportContext::Short(const Finding& f) const {
   return o.str();
 }
 
+std::string RenderReplayText(const World& world, const Repro& repro, const RunResult& result,
+                             const std::string& replay) {
+  ReportContext ctx(world, repro.program);
+  std::string out = "ovlfuzz replay: scheme " + world.scheme().name + " (" + world.scheme().path + "), " +
+                    std::to_string(repro.program.threads.size()) + " threads, " +
+                    std::to_string(repro.program.OpCount()) + " ops, " + std::to_string(result.steps) + " steps\n";
+  for (size_t t = 0; t < repro.program.threads.size(); ++t) {
+    out += "  T" + std::to_string(t) + ":";
+    for (const OpCall& c : repro.program.threads[t]) out += "  " + FormatOpCall(world, c) + ";";
+    out += "\n";
+  }
+  out += "\n";
+  for (const Finding& f : result.findings) out += ctx.Render(f) + "\n";
+  if (result.skipped_updates > 0)
+    out += "xattr updates skipped by failed trylocks: " + std::to_string(result.skipped_updates) + "\n";
+  out += result.findings.empty() ? "result: clean (no finding)\n"
+                                 : "result: " + std::to_string(result.findings.size()) + " finding(s)\n";
+  return out + "replay: " + replay + "\n";
+}
+
 }  // namespace ovlfuzz

@@ -4,8 +4,10 @@
 
 #include <string>
 
+#include "model/harness/run_once.h"
 #include "model/oracle/finding.h"
 #include "model/program/program.h"
+#include "model/program/repro.h"
 
 namespace ovlfuzz {
 
@@ -37,6 +39,12 @@ class ReportContext {
   const World& world_;
   const Program& program_;
 };
+
+// The whole text report of `ovlfuzz replay`: header, program, every finding,
+// the result and the replay command. In the model (not the CLI) so the
+// fuzz_repro_text target renders exactly what the command prints.
+std::string RenderReplayText(const World& world, const Repro& repro, const RunResult& result,
+                             const std::string& replay_command);
 
 }  // namespace ovlfuzz
 

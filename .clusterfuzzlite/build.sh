@@ -70,11 +70,12 @@ for target in "${parsers[@]}"; do
     cp "$src"/model/schemes/*.scheme "$src"/docs/examples/*.scheme "$src"/corpus/schemes/*.scheme "$seeds/$target/"
   else
     cp "$src/fuzz/repro.dict" "$OUT/$target.dict"
-    max_len=4096
-    cp "$src"/corpus/regressions/*.ovl "$src"/corpus/seeds/*.ovl "$seeds/$target/"
+    max_len=32768  # a reproducer carries its scheme text (~16 KB for v5.0)
+    cp "$src"/corpus/regressions/*.ovl "$src"/corpus/seeds/*.ovl "$src"/corpus/repro-text/*.ovl "$seeds/$target/"
     while read -r _ scheme; do
       for seed in "$src"/corpus/seeds/*.ovl; do
-        "$cli" convert "$seed" --scheme "$scheme" --to text -q -o "$seeds/$target/$(basename "$seed" .ovl)-$scheme.ovl"
+        "$cli" convert "$seed" --scheme "$scheme" --to text -q -o "$seeds/$target/$(basename "$seed" .ovl)-$scheme.ovl" ||
+          (($? == 1))
       done
     done <"$build/fuzz/targets.txt"
   fi

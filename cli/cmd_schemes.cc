@@ -13,14 +13,20 @@ namespace po = boost::program_options;
 
 namespace {
 
-// The first comment line of a scheme: its one-line description.
-std::string Description(const std::string& text) {
-  size_t p = text.find('#');
-  if (p == std::string::npos) return "";
-  size_t e = text.find('\n', p);
-  std::string d = text.substr(p + 1, e == std::string::npos ? std::string::npos : e - p - 1);
-  while (!d.empty() && d.front() == ' ') d.erase(d.begin());
-  return d;
+// A scheme's description: its leading comment block, whole (up to the
+// first line that is not a comment, or a bare '#'), one line per line.
+std::vector<std::string> Description(const std::string& text) {
+  std::vector<std::string> lines;
+  for (size_t p = 0; p < text.size() && text[p] == '#';) {
+    size_t e = text.find('\n', p);
+    if (e == std::string::npos) e = text.size();
+    std::string line = text.substr(p + 1, e - p - 1);
+    if (line.find_first_not_of(" \t\r") == std::string::npos) break;
+    if (!line.empty() && line[0] == ' ') line.erase(0, 1);
+    lines.push_back(line);
+    p = e + 1;
+  }
+  return lines;
 }
 
 std::string Join(const std::vector<std::string>& v) {
@@ -52,9 +58,9 @@ int CmdSchemes(const std::vector<std::string>& args) {
     const std::string text = b.text;
     if (size_t e = text.find("\nextends "); e != std::string::npos)
       base = " (extends " + text.substr(e + 9, text.find('\n', e + 1) - e - 9) + ")";
-    std::cout << "  " << b.name << "\n"
-              << "      " << Description(b.text) << "\n"
-              << "      expect: " << Join(w.scheme().expect) << "\n"
+    std::cout << "  " << b.name << "\n";
+    for (const std::string& line : Description(b.text)) std::cout << "      " << line << "\n";
+    std::cout << "      expect: " << Join(w.scheme().expect) << "\n"
               << "      ops: " << w.scheme().ops.size() << ", source: " << b.path << base << "\n\n";
   }
   return kExitClean;

@@ -154,5 +154,37 @@ TEST_F(Cli, FileSizeLimitIsAFailedWriteNotAKill) {
   for (const std::string& f : List(".")) EXPECT_EQ(f.find("big.html"), std::string::npos) << f;
 }
 
+// `schemes` cut each description after its first line, mid-sentence.
+TEST_F(Cli, SchemesPrintsWholeDescriptions) {
+  Result r = Run("schemes");
+  ASSERT_EQ(r.status, 0);
+  for (const char* name : {"v5.0", "start-write-callback", "s-writers-redirect", "trylock-xattr", "mainline"}) {
+    std::istringstream text(Slurp(std::string(OVLFUZZ_SOURCE_DIR) + "/model/schemes/" + name + ".scheme"));
+    int lines = 0;
+    for (std::string line; std::getline(text, line) && line.size() > 1 && line[0] == '#'; ++lines)
+      EXPECT_NE(r.out.find("\n      " + line.substr(2) + "\n"), std::string::npos) << name << ": " << line;
+    EXPECT_GT(lines, 3) << name;
+  }
+}
+
+// The README's sample report had drifted from what `replay` prints. The
+// sample is the first fenced block that starts with lockdep's banner and
+// ends with a `replay: ovlfuzz replay FILE` line; replaying FILE from the
+// source tree must print exactly the block (after the program header).
+TEST_F(Cli, ReadmeSampleReportEqualsReplayOutput) {
+  const std::string readme = Slurp(std::string(OVLFUZZ_SOURCE_DIR) + "/README.md");
+  const size_t start = readme.find("```\n======================================================\n");
+  ASSERT_NE(start, std::string::npos) << "no sample report in README.md";
+  const size_t end = readme.find("```", start + 4);
+  const std::string sample = readme.substr(start + 4, end - start - 4);
+  const size_t at = sample.rfind("replay: ovlfuzz replay ");
+  ASSERT_NE(at, std::string::npos);
+  const std::string file = sample.substr(at + 23, sample.find('\n', at) - at - 23);
+  Result r = Shell("cd " + std::string(OVLFUZZ_SOURCE_DIR) + " && " + OVLFUZZ_BINARY + " replay " + file);
+  ASSERT_EQ(r.status, 1) << r.err;
+  // replay starts with a header naming the program; the sample starts at the report.
+  EXPECT_EQ(r.out.substr(r.out.find("======")), sample);
+}
+
 }  // namespace
 }  // namespace ovlfuzz::testing

@@ -363,6 +363,8 @@ void Execution::RunSlice(int t, bool acquired) {
         if (in.fallback == Fallback::kSkip) {
           Event sk = MakeEvent(EventKind::kSkipped, t);
           sk.skipped = &in.skipped_xattrs;
+          sk.inst = inst;
+          sk.cls = cls;  // the class whose trylock failed: the skip's root cause
           Emit(sk);
           f.pc = in.target;
         } else if (in.fallback == Fallback::kFail) {

@@ -1,6 +1,7 @@
 #include "model/oracle/lock_inversion.h"
 
 #include "model/exec/execution.h"
+#include "model/oracle/root_cause.h"
 #include "model/oracle/signature.h"
 
 namespace ovlfuzz {
@@ -31,10 +32,13 @@ void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& 
   f.kind = cycle.size() == 1 ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion;
   f.site = cycle.front().site;
   std::vector<std::string> elems, classes;
+  std::vector<std::pair<int, int>> edges;
   for (const ChainLink& l : cycle) {
-    classes.push_back(x.world().ClassName(l.cls));
-    elems.push_back(classes.back() + "@" + x.OpName(l.site.thread, l.site.op_index));
+    elems.push_back(x.world().ClassName(l.cls) + "@" + x.OpName(l.site.thread, l.site.op_index));
+    edges.emplace_back(l.from_cls, l.cls);
   }
+  // Named by its root cause (root_cause.h): the signature keeps this cycle.
+  for (int cls : RootCauseCycle(x.world(), edges)) classes.push_back(x.world().ClassName(cls));
   f.bug = BugKey(f.kind, classes);
   f.signature = CanonicalCycleSignature(f.kind, elems);
   f.chain = std::move(cycle);

@@ -3,13 +3,17 @@
 #include <set>
 
 #include "model/exec/execution.h"
+#include "model/oracle/signature.h"
 
 namespace ovlfuzz {
 
 void SkippedXattrOracle::OnEvent(const Event& e, const Execution&) {
   if (e.kind != EventKind::kSkipped || e.skipped == nullptr || e.skipped->empty()) return;
   ++skipped_;
-  if (skip_sites_.size() < 8) skip_sites_.push_back(EventSite(e));
+  if (skip_sites_.size() < 8) {
+    skip_sites_.push_back(EventSite(e));
+    skip_classes_.push_back(e.cls);
+  }
 }
 
 void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) {
@@ -42,7 +46,8 @@ void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) 
   // (static, from the scheme), so it does not depend on which subset of
   // skips happened to coincide in one run.
   std::set<std::string> causes;
-  for (const Site& site : skip_sites_) {
+  for (size_t k = 0; k < skip_sites_.size(); ++k) {
+    const Site& site = skip_sites_[k];
     const std::vector<int8_t>& bits = s.routines[site.routine].code[site.pc].skipped_xattrs;
     bool relevant = false;
     std::string cause = x.OpName(site.thread, site.op_index) + " skips";
@@ -54,6 +59,10 @@ void SkippedXattrOracle::Collect(const Execution& x, std::vector<Finding>* out) 
     Finding g = f;
     g.site = site;
     g.signature = "skipped-xattr-update:" + cause;
+    // One bug per failed-trylock class: lookup's origin fix and readdir's
+    // impure flag are skipped for one reason (proposal (c) skips an update
+    // when upper freeze protection is not there to take).
+    if (skip_classes_[k] >= 0) g.bug = BugKey(FindingKind::kSkippedXattr, {w.ClassName(skip_classes_[k])});
     out->push_back(std::move(g));
   }
 }

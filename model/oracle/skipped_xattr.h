@@ -28,6 +28,7 @@ class SkippedXattrOracle : public Oracle {
  private:
   int64_t skipped_ = 0;
   std::vector<Site> skip_sites_;
+  std::vector<int> skip_classes_;  // per skip site: the class whose trylock failed
   std::vector<uint64_t> reference_;
 };
 

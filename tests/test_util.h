@@ -18,6 +18,14 @@
 #include "model/program/generate.h"
 #include "model/scheme/scheme_loader.h"
 
+// Sanitizer builds run 10-50x slower: statistical and mutation tests take
+// fewer samples there (the properties do not depend on the build).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define OVLFUZZ_SLOW_BUILD 1
+#endif
+#endif
+
 namespace ovlfuzz::testing {
 
 inline SchemeSet& Builtins() {

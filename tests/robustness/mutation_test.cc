@@ -20,12 +20,7 @@
 #include "model/scheme/builtin.h"
 #include "model/scheme/compose.h"
 #include "tests/cli/cli_fixture.h"
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define OVLFUZZ_SLOW_BUILD 1
-#endif
-#endif
+#include "tests/test_util.h"
 
 namespace ovlfuzz {
 namespace {

@@ -14,12 +14,6 @@
 #include "model/sched/hit_rate.h"
 #include "tests/test_util.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define OVLFUZZ_SLOW_BUILD 1
-#endif
-#endif
-
 namespace ovlfuzz {
 namespace {
 

@@ -92,11 +92,11 @@ Repro ParseRepro(std::string_view raw, const std::string& path, const WorldLoade
   if (sl.tokens[0].text != "scheme") Fail(path, sl.tokens[0], "expected 'scheme NAME HASH'");
   if (sl.tokens.size() != 3 || sl.tokens[0].kind != Token::Kind::kWord || sl.tokens[2].kind != Token::Kind::kWord) {
     // A path written without quotes splits into several tokens: say so.
-    const std::string_view raw = LineText(text, sl.tokens[0].line);
-    const size_t name_at = raw.find_first_not_of(" \t", raw.find("scheme") + 6);
+    const std::string_view line = LineText(text, sl.tokens[0].line);  // starts with "scheme"
+    const size_t name_at = line.find_first_not_of(" \t", line.find("scheme") + 6);
     const std::string_view name = name_at == std::string_view::npos
                                       ? std::string_view()
-                                      : raw.substr(name_at, raw.find_first_of(" \t", name_at) - name_at);
+                                      : line.substr(name_at, line.find_first_of(" \t", name_at) - name_at);
     if (sl.tokens.size() > 1 && sl.tokens[1].kind != Token::Kind::kString &&
         name.find_first_of("/\\") != std::string_view::npos)
       Fail(path, sl.tokens[1],

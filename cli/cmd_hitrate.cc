@@ -29,8 +29,10 @@ std::string PctBoundNote(const World& world, const Program& program, int depth, 
   const ExactPct e = ExactPctRate(world, program, depth, finding, bug, kExactPctBudget);
   char tail[320];
   if (!e.computed) {
-    std::snprintf(tail, sizeof tail, " (not checked whether it applies: %lld+ PCT choices at d=%d, over the %lld-run "
-                  "budget)", static_cast<long long>(e.choices), depth, static_cast<long long>(kExactPctBudget));
+    std::snprintf(tail, sizeof tail,
+                  " (not checked whether it applies: %lld+ PCT choices at d=%d, over the %lld-run "
+                  "budget)",
+                  static_cast<long long>(e.choices), depth, static_cast<long long>(kExactPctBudget));
   } else if (e.hits == 0) {
     int needs = 0;
     for (int d = depth + 1; d <= 16 && !needs; ++d) {
@@ -38,13 +40,15 @@ std::string PctBoundNote(const World& world, const Program& program, int depth, 
       if (!more.computed) break;
       if (more.hits > 0) needs = d;
     }
-    std::snprintf(tail, sizeof tail, "; does NOT apply: none of the %lld PCT choices of depth %d hits this bug (%s)",
-                  static_cast<long long>(e.choices), depth,
-                  needs ? ("the smallest depth that does: d=" + std::to_string(needs)).c_str()
-                        : "a larger depth is needed");
+    std::snprintf(
+        tail, sizeof tail, "; does NOT apply: none of the %lld PCT choices of depth %d hits this bug (%s)",
+        static_cast<long long>(e.choices), depth,
+        needs ? ("the smallest depth that does: d=" + std::to_string(needs)).c_str() : "a larger depth is needed");
   } else if (e.rate() < PctBound(h.threads, h.steps, depth)) {
-    std::snprintf(tail, sizeof tail, "; does NOT apply: the exact rate over all %lld PCT choices, %.4f%%, is below "
-                  "it, so the bug's depth is above %d", static_cast<long long>(e.choices), 100 * e.rate(), depth);
+    std::snprintf(tail, sizeof tail,
+                  "; does NOT apply: the exact rate over all %lld PCT choices, %.4f%%, is below "
+                  "it, so the bug's depth is above %d",
+                  static_cast<long long>(e.choices), 100 * e.rate(), depth);
   } else {
     std::snprintf(tail, sizeof tail, "; holds: exact rate over all %lld PCT choices %.4f%%",
                   static_cast<long long>(e.choices), 100 * e.rate());

@@ -62,13 +62,16 @@ Replayable LoadReplayable(const std::string& data, const std::string& path, cons
           } catch (const InputError& e) {
             // An error inside an existing scheme file keeps its own FILE:LINE:COL.
             if (e.file() != ref || e.message().rfind("not a built-in scheme", 0) != 0) throw;
-            if (!rep.embedded.present) throw InputError(path, line, col, "cannot load scheme '" + ref + "': " + e.message());
+            if (!rep.embedded.present)
+              throw InputError(path, line, col, "cannot load scheme '" + ref + "': " + e.message());
             r.scheme_note = "scheme '" + ref + "' is not here; replaying against the scheme text embedded in " + path;
             return embedded();
           }
           if (named->scheme().hash != rep.scheme_hash && rep.embedded.present) {
-            r.scheme_note = "scheme '" + ref + "' changed since this reproducer was recorded; replaying against the "
-                            "scheme text embedded in it (--scheme " + ref + " replays against the current text)";
+            r.scheme_note = "scheme '" + ref +
+                            "' changed since this reproducer was recorded; replaying against the "
+                            "scheme text embedded in it (--scheme " +
+                            ref + " replays against the current text)";
             return embedded();
           }
           return *named;

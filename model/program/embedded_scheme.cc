@@ -106,7 +106,8 @@ EmbeddedScheme ParseEmbeddedScheme(std::string_view text, const std::string& pat
     } else if (line.find_first_not_of(" \t") == std::string_view::npos) {
       continue;  // blank lines (e.g. added by a mail client) do not matter
     } else {
-      throw InputError(path, at, 1, "expected '|TEXT' or '@ FILE:LINE' in the embedded scheme (it runs to the end of the file)");
+      throw InputError(path, at, 1,
+                       "expected '|TEXT' or '@ FILE:LINE' in the embedded scheme (it runs to the end of the file)");
     }
   }
   if (e.text.empty()) throw InputError(path, first_line, 1, "empty embedded scheme");
@@ -118,8 +119,8 @@ Scheme ParseEmbedded(const EmbeddedScheme& e, const std::string& path) {
   try {
     s = ParseScheme(e.text, e.path);
   } catch (const InputError& err) {
-    const int line = err.line() >= 1 && err.line() <= static_cast<int>(e.ovl_lines.size()) ? e.ovl_lines[err.line() - 1]
-                                                                                              : e.line;
+    const int line =
+        err.line() >= 1 && err.line() <= static_cast<int>(e.ovl_lines.size()) ? e.ovl_lines[err.line() - 1] : e.line;
     // Columns shift by one: the '|' before each line.
     throw InputError(path, line, err.col() + 1, "embedded scheme: " + err.message());
   }

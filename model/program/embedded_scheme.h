@@ -26,12 +26,12 @@ namespace ovlfuzz {
 
 struct EmbeddedScheme {
   bool present = false;
-  int line = 0;                            // line of `scheme-text` in the .ovl
-  std::string path;                        // Scheme::path: the top file
-  std::string text;                        // the flattened scheme text
-  std::vector<std::string> files;          // origins' files
-  std::vector<SchemeOrigin> origins;       // per line of `text`
-  std::vector<int> ovl_lines;              // per line of `text`: its line in the .ovl
+  int line = 0;                       // line of `scheme-text` in the .ovl
+  std::string path;                   // Scheme::path: the top file
+  std::string text;                   // the flattened scheme text
+  std::vector<std::string> files;     // origins' files
+  std::vector<SchemeOrigin> origins;  // per line of `text`
+  std::vector<int> ovl_lines;         // per line of `text`: its line in the .ovl
 };
 
 inline constexpr std::string_view kEmbeddedSchemeMarker = "scheme-text";

@@ -44,7 +44,8 @@ ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth,
     for (;;) {
       auto strategy = MakeFixedPctStrategy(order, points);
       RunResult r = RunOnce(world, program, *strategy, limits);
-      e.hits += std::any_of(r.findings.begin(), r.findings.end(), [&](const Finding& f) { return f.kind == finding && f.bug == bug; });
+      e.hits += std::any_of(r.findings.begin(), r.findings.end(),
+                            [&](const Finding& f) { return f.kind == finding && f.bug == bug; });
       // Next change-point tuple, like an odometer over [1, k].
       size_t i = 0;
       while (i < points.size() && points[i] == k) points[i++] = 1;

@@ -29,8 +29,10 @@ TEST(EmbeddedScheme, EveryBuiltinRoundTripsTextAndOrigins) {
 }
 
 TEST(EmbeddedScheme, TextWithoutFinalNewlineKeepsItsHash) {
-  Scheme s = ParseScheme("scheme t\nworld files=1 dirs=1 pipes=1\nsuper ovl overlay class=10 depth=1\n"
-                                "super upper ext4 class=4\nop noop():\nend", "t.scheme");
+  Scheme s = ParseScheme(
+      "scheme t\nworld files=1 dirs=1 pipes=1\nsuper ovl overlay class=10 depth=1\n"
+      "super upper ext4 class=4\nop noop():\nend",
+      "t.scheme");
   ASSERT_NE(s.text.back(), '\n');
   const std::string section = FormatEmbeddedScheme(s);
   EXPECT_NE(section.find("\\ no newline at end\n"), std::string::npos);

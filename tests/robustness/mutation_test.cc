@@ -50,9 +50,32 @@ std::string Join(const std::vector<std::string>& lines) {
 }
 
 std::string Mutate(const std::string& text, Rng& rng) {
-  static const char* kTokens[] = {"(", ")", ":", "end", "if ", "else", "lock ", "trylock ", "#", "\"", "\t", "\r",
-                                  "\xff", "\xEF\xBB\xBF", "/1", "read", "*", "scheme ", "@ ", "|", "thread",
-                                  "schedule 0*999999", "99999999999999999999", "-1", "upper(", "parent("};
+  static const char* kTokens[] = {"(",
+                                  ")",
+                                  ":",
+                                  "end",
+                                  "if ",
+                                  "else",
+                                  "lock ",
+                                  "trylock ",
+                                  "#",
+                                  "\"",
+                                  "\t",
+                                  "\r",
+                                  "\xff",
+                                  "\xEF\xBB\xBF",
+                                  "/1",
+                                  "read",
+                                  "*",
+                                  "scheme ",
+                                  "@ ",
+                                  "|",
+                                  "thread",
+                                  "schedule 0*999999",
+                                  "99999999999999999999",
+                                  "-1",
+                                  "upper(",
+                                  "parent("};
   std::string s = text;
   std::vector<std::string> lines = Lines(s);
   switch (rng.Below(7)) {
@@ -94,9 +117,8 @@ void ExpectPointsInto(const InputError& e, const std::string& text, const std::s
 
 // Built-in names only: a mutant must not read files.
 SchemeSet& Hermetic() {
-  static SchemeSet set([](const std::string& path) -> std::string {
-    throw InputError(path, 0, 0, "not readable here");
-  });
+  static SchemeSet set(
+      [](const std::string& path) -> std::string { throw InputError(path, 0, 0, "not readable here"); });
   return set;
 }
 

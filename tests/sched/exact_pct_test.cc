@@ -13,8 +13,8 @@ namespace {
 
 TEST(ExactPct, SeedDeadlockHasDepthTwoAndMeetsTheBoundExactly) {
   const World& w = testing::Builtins().Load("v5.0");
-  const Program p = testing::ProgramFromText(
-      w, "thread\n  splice_to_ovl p0 f0\nthread\n  splice_to_upper p0 f0\nthread\n  freeze\n");
+  const Program p =
+      testing::ProgramFromText(w, "thread\n  splice_to_ovl p0 f0\nthread\n  splice_to_upper p0 f0\nthread\n  freeze\n");
   std::string bug;
   auto replay = MakeReplayStrategy({0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2});
   for (const Finding& f : RunOnce(w, p, *replay).findings)

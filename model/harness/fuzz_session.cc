@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/oracle/signature.h"
+#include "model/sched/deadlock_directed.h"
 
 namespace ovlfuzz {
 
@@ -39,9 +40,14 @@ std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strat
                                           RunResult* result) {
   StrategyConfig sc{kind, config_.pct_depth, strategy_seed};
   auto strategy = MakeStrategy(sc);
+  return Execute(program, *strategy, sc, {}, result);
+}
+
+std::vector<Finding> FuzzSession::Execute(const Program& program, Strategy& strategy, const StrategyConfig& sc,
+                                          const std::vector<Oracle*>& observers, RunResult* result) {
   RunResult local;
   RunResult& r = result ? *result : local;
-  r = RunOnce(world_, program, *strategy, config_.run_limits);
+  r = RunOnce(world_, program, strategy, config_.run_limits, observers);
   ++stats_.runs;
   stats_.skipped_updates += r.skipped_updates;
   if (AddFeatures(r) && corpus_.size() < kMaxCorpus) {
@@ -66,12 +72,23 @@ std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strat
   return fresh;
 }
 
-Program FuzzSession::CycleProgram(const std::vector<OpCall>& ops, bool read_side) const {
+Program FuzzSession::CycleProgram(const std::vector<ChainLink>& links, const std::vector<OpCall>& ops,
+                                  std::vector<std::set<int>>* park) const {
   const Scheme& s = world_.scheme();
   Program p;
-  for (const OpCall& c : ops)
-    if (std::find(p.threads.begin(), p.threads.end(), std::vector<OpCall>{c}) == p.threads.end())
-      p.threads.push_back({c});
+  park->clear();
+  bool read_side = false;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    read_side |= links[i].read;
+    auto at = std::find(p.threads.begin(), p.threads.end(), std::vector<OpCall>{ops[i]});
+    if (at == p.threads.end()) {
+      p.threads.push_back({ops[i]});
+      park->emplace_back();
+      at = p.threads.end() - 1;
+    }
+    // The thread holds the dependency's held side when the cycle closes.
+    (*park)[at - p.threads.begin()].insert(links[i].from_cls);
+  }
   // Readers only block each other through a queued writer: add the ops
   // that freeze a superblock.
   for (int op : s.ops) {
@@ -79,18 +96,27 @@ Program FuzzSession::CycleProgram(const std::vector<OpCall>& ops, bool read_side
     OpCall c;
     c.routine = static_cast<int16_t>(op);
     p.threads.push_back({c});
+    park->emplace_back();
   }
   if (p.threads.size() > static_cast<size_t>(config_.gen.max_threads)) return Program{};
   Sanitize(world_, &p);
   return p;
 }
 
-void FuzzSession::SearchSchedules(const Program& p) {
+void FuzzSession::SearchSchedules(const Program& p, const std::vector<std::set<int>>& park) {
   if (p.threads.empty()) return;
   for (int i = 0; i < config_.escalation_runs; ++i) {
     if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) return;
-    StrategyKind kind = i % 2 ? StrategyKind::kRandom : StrategyKind::kPct;
-    for (const Finding& f : Execute(p, rng_.Next(), kind))
+    const uint64_t seed = rng_.Next();
+    std::vector<Finding> found;
+    if (i < kDirectedRuns) {
+      // Deadlock-directed first: park each cycle thread on its held side.
+      DeadlockDirectedStrategy directed(park, seed);
+      found = Execute(p, directed, StrategyConfig{config_.strategy, config_.pct_depth, seed}, {&directed});
+    } else {
+      found = Execute(p, seed, i % 2 ? StrategyKind::kRandom : StrategyKind::kPct);
+    }
+    for (const Finding& f : found)
       if (f.kind == FindingKind::kDeadlock) return;
   }
 }
@@ -104,16 +130,16 @@ void FuzzSession::AddToSessionGraph(const RunResult& r, const Program& program) 
     if (!session_graph_.AddEdge(l, &cycle) || cycle.size() < 2) continue;
     std::vector<std::string> elems;
     std::vector<OpCall> ops;
-    bool read_side = false;
     for (const ChainLink& c : cycle) {
       const OpCall& op = edge_op_.at({c.from_cls, c.cls});
       ops.push_back(op);
-      read_side |= c.read;
       elems.push_back(world_.ClassName(c.cls) + "@" + world_.scheme().routines[op.routine].name);
     }
     if (signatures_.count(CanonicalCycleSignature(FindingKind::kLockInversion, elems))) continue;
     ++stats_.cross_run_cycles;
-    SearchSchedules(CycleProgram(ops, read_side));
+    std::vector<std::set<int>> park;
+    const Program p = CycleProgram(cycle, ops, &park);
+    SearchSchedules(p, park);
   }
 }
 
@@ -131,12 +157,10 @@ void FuzzSession::Run() {
     for (const Finding& f : fresh) {
       if (f.kind != FindingKind::kLockInversion || config_.escalation_runs == 0) continue;
       std::vector<OpCall> ops;
-      bool read_side = false;
-      for (const ChainLink& l : f.chain) {
-        ops.push_back(program.threads[l.site.thread][l.site.op_index]);
-        read_side |= l.read;
-      }
-      SearchSchedules(CycleProgram(ops, read_side));
+      for (const ChainLink& l : f.chain) ops.push_back(program.threads[l.site.thread][l.site.op_index]);
+      std::vector<std::set<int>> park;
+      const Program p = CycleProgram(f.chain, ops, &park);
+      SearchSchedules(p, park);
     }
     if (config_.escalation_runs > 0) AddToSessionGraph(r, program);
   }

@@ -76,14 +76,23 @@ class FuzzSession {
   // reports new signatures. Returns the run's findings.
   std::vector<Finding> Execute(const Program& program, uint64_t strategy_seed, StrategyKind kind,
                                RunResult* result = nullptr);
-  // Builds the program of a lock cycle: the ops that created its edges, one
-  // per thread, plus the freeze op when a read (freeze-protection)
-  // acquisition is involved. Empty when it would need too many threads.
-  Program CycleProgram(const std::vector<OpCall>& ops, bool read_side) const;
-  // Runs `p` under many PCT/random schedules (stops at a deadlock). Used to
-  // escalate a new lock inversion (lockdep's "possible" deadlock) to a real
-  // one, and to reproduce inside one run a cycle seen only across runs.
-  void SearchSchedules(const Program& p);
+  // The same under a given strategy; `sc` is what its reproducers record
+  // (they carry the schedule taken, which is what replays them).
+  std::vector<Finding> Execute(const Program& program, Strategy& strategy, const StrategyConfig& sc,
+                               const std::vector<Oracle*>& observers, RunResult* result = nullptr);
+  // Builds the program of a lock cycle: the ops that created its links
+  // (links[i] by ops[i]), one per thread, plus the freeze op when a read
+  // (freeze-protection) acquisition is involved; `park` gets each thread's
+  // held classes of the cycle (deadlock_directed.h). Empty when it would
+  // need too many threads.
+  Program CycleProgram(const std::vector<ChainLink>& links, const std::vector<OpCall>& ops,
+                       std::vector<std::set<int>>* park) const;
+  // Runs `p` under deadlock-directed schedules, then many PCT/random ones
+  // (stops at a deadlock). Used to escalate a new lock inversion (lockdep's
+  // "possible" deadlock) to a real one, and to reproduce inside one run a
+  // cycle seen only across runs.
+  void SearchSchedules(const Program& p, const std::vector<std::set<int>>& park);
+  static constexpr int kDirectedRuns = 4;
   // Adds a run's dependencies to the session-wide (lockdep-style) graph;
   // a cycle that closes only across runs is searched for in one run.
   void AddToSessionGraph(const RunResult& r, const Program& program);

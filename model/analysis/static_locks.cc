@@ -1,6 +1,9 @@
 #include "model/analysis/static_locks.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_set>
 
 #include "model/core/hash.h"
@@ -257,6 +260,15 @@ void StaticLockGraph::Walk(const World& world, const OpCall& call) {
       }
     }
   }
+}
+
+const StaticLockGraph& CachedStaticLockGraph(const World& world) {
+  static std::mutex mu;
+  static std::map<uint64_t, std::unique_ptr<StaticLockGraph>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  std::unique_ptr<StaticLockGraph>& slot = cache[world.scheme().hash];
+  if (!slot) slot = std::make_unique<StaticLockGraph>(world);
+  return *slot;
 }
 
 }  // namespace ovlfuzz

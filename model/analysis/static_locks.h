@@ -78,6 +78,11 @@ class StaticLockGraph {
   int calls_ = 0;
 };
 
+// The graph of `world`'s scheme, built once per scheme text per process
+// (keyed by its hash: the same text gives the same classes, whichever World
+// object asks) and kept; safe to call from several threads.
+const StaticLockGraph& CachedStaticLockGraph(const World& world);
+
 }  // namespace ovlfuzz
 
 #endif  // OVLFUZZ_MODEL_ANALYSIS_STATIC_LOCKS_H_

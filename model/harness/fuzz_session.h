@@ -85,7 +85,7 @@ class FuzzSession {
   // (freeze-protection) acquisition is involved; `park` gets each thread's
   // held classes of the cycle (deadlock_directed.h). Empty when it would
   // need too many threads.
-  Program CycleProgram(const std::vector<ChainLink>& links, const std::vector<OpCall>& ops,
+  Program CycleProgram(const std::vector<ChainLink>& links, std::vector<OpCall> ops,
                        std::vector<std::set<int>>* park) const;
   // Runs `p` under deadlock-directed schedules, then many PCT/random ones
   // (stops at a deadlock). Used to escalate a new lock inversion (lockdep's

@@ -26,7 +26,7 @@ const Successors& StaticSuccessors(const World& world) {
   std::unique_ptr<Successors>& slot = cache[world.scheme().hash];
   if (!slot) {
     slot = std::make_unique<Successors>();
-    const StaticLockGraph graph(world);
+    const StaticLockGraph& graph = CachedStaticLockGraph(world);
     for (int from : graph.classes())
       for (int to : graph.classes())
         if (from != to && graph.HasEdge(from, to)) (*slot)[from].push_back(to);

@@ -15,21 +15,27 @@ namespace {
 // Successors of each class in the static graph (self-dependencies left
 // out: recursion is not a lock-order cycle).
 using Successors = std::map<int, std::vector<int>>;
+using Edges = std::vector<std::pair<int, int>>;
 
-const Successors& StaticSuccessors(const World& world) {
-  // Keyed by the scheme's text hash: the same text gives the same classes,
-  // whichever World object a run uses. Guarded: verify's jobs and the TSan
-  // lane run oracles on several threads.
-  static std::mutex mu;
-  static std::map<uint64_t, std::unique_ptr<Successors>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  std::unique_ptr<Successors>& slot = cache[world.scheme().hash];
+struct SchemeCycles {
+  Successors succ;
+  std::map<Edges, std::vector<int>> memo;  // a cycle's edges -> its root cause
+};
+
+// Keyed by the scheme's text hash: the same text gives the same classes,
+// whichever World object a run uses. The caller holds `mu`: verify's jobs
+// and the TSan lane run oracles on several threads.
+std::mutex mu;
+
+SchemeCycles& CyclesOf(const World& world) {
+  static std::map<uint64_t, std::unique_ptr<SchemeCycles>> cache;
+  std::unique_ptr<SchemeCycles>& slot = cache[world.scheme().hash];
   if (!slot) {
-    slot = std::make_unique<Successors>();
+    slot = std::make_unique<SchemeCycles>();
     const StaticLockGraph& graph = CachedStaticLockGraph(world);
     for (int from : graph.classes())
       for (int to : graph.classes())
-        if (from != to && graph.HasEdge(from, to)) (*slot)[from].push_back(to);
+        if (from != to && graph.HasEdge(from, to)) slot->succ[from].push_back(to);
   }
   return *slot;
 }
@@ -72,11 +78,15 @@ std::vector<int> RootCauseCycle(const World& world, const std::vector<std::pair<
   std::vector<int> own;
   for (const auto& e : edges) own.push_back(e.second);
   if (edges.size() < 2) return own;
-  const Successors& succ = StaticSuccessors(world);
+  std::lock_guard<std::mutex> lock(mu);
+  SchemeCycles& cycles = CyclesOf(world);
+  // Fuzzing closes the same few cycles over and over: remember each answer.
+  auto [memo, fresh] = cycles.memo.try_emplace(edges);
+  if (!fresh) return memo->second;
   std::vector<int> best;
   std::string best_names;
   for (const auto& [from, to] : edges) {
-    std::vector<int> cycle = ShortestCycleThrough(succ, from, to);
+    std::vector<int> cycle = ShortestCycleThrough(cycles.succ, from, to);
     if (cycle.empty()) continue;
     const std::string names = SortedNames(world, cycle);
     if (best.empty() || cycle.size() < best.size() || (cycle.size() == best.size() && names < best_names)) {
@@ -84,7 +94,8 @@ std::vector<int> RootCauseCycle(const World& world, const std::vector<std::pair<
       best_names = names;
     }
   }
-  return best.empty() || best.size() > own.size() ? own : best;
+  memo->second = best.empty() || best.size() > own.size() ? own : best;
+  return memo->second;
 }
 
 }  // namespace ovlfuzz

@@ -7,7 +7,9 @@ builtin_schemes() { "$cli" schemes | sed -n 's/^  \([^ ]\+\)$/\1/p'; }
 # The finding kinds a built-in scheme's `expect:` line lists, sorted and
 # space-separated; empty for a clean scheme.
 expect_of() {
-  "$cli" schemes | awk -v s="$1" '$1 == s {f = 1; next} f && /expect:/ {sub(/.*expect: /, ""); print; exit}' |
+  # awk reads to the end: a reader that quits early would kill the writer
+  # with SIGPIPE, which pipefail turns into a failure (exit 141).
+  "$cli" schemes | awk -v s="$1" '$1 == s {f = 1; next} f && /expect:/ {sub(/.*expect: /, ""); print; f = 0}' |
     tr ' ' '\n' | { grep -v -e '^(clean)$' -e '^$' || true; } | sort -u | tr '\n' ' ' | sed 's/ $//'
 }
 
@@ -20,7 +22,7 @@ resolve_schemes() {
   fi
   local s
   for s in "${schemes[@]}"; do
-    builtin_schemes | grep -qxF "$s" ||
+    grep -qxF "$s" <<<"$(builtin_schemes)" ||
       { echo "$1: error: '$s' is not a built-in scheme (see: $cli schemes)" >&2; exit 2; }
   done
 }

@@ -66,6 +66,8 @@ int CheckExpect(const std::string& cmd, const Scheme& scheme, const std::set<std
 // Shell-quotes an argument for copy-pasteable commands.
 std::string ShellQuote(const std::string& s);
 
+bool EndsWith(const std::string& s, const std::string& suffix);
+
 // How a reproducer names the scheme `ref`: a built-in by name, a file by
 // its absolute path, so the file replays from any directory (and the text
 // it embeds covers the case where the scheme file is gone).

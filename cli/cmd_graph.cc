@@ -36,10 +36,6 @@ const char kUsage[] =
     "thick red: a finding's cycle. --format defaults to svg when -o names a file (dot for .dot/.gv),\n"
     "to dot on stdout without -o; svg needs graphviz's 'dot'.";
 
-bool EndsWith(const std::string& s, const std::string& tail) {
-  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
 bool IsDir(const std::string& path) {
   struct stat st;
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);

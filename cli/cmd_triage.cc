@@ -41,10 +41,6 @@ struct Group {
   size_t minimized_ops = 0;
 };
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 bool IsArtifact(const std::string& dir, const std::string& name) {
   if (EndsWith(name, ".report") || EndsWith(name, ".log") || name.find(".tmp.") != std::string::npos) return false;
   // ovlfuzz artifacts, converted .bin, libFuzzer crash-*, AFL++ crashes/id:*

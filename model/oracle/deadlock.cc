@@ -84,12 +84,10 @@ void DescribeDeadlock(const World& world, const Program& program, Finding* f) {
     f->bug = BugKey(FindingKind::kDeadlock, classes);
     return;
   }
-  std::vector<std::pair<int, int>> edges;
-  for (size_t i = 0; i < order.size() && order.size() > 1; ++i)
-    edges.emplace_back(order[i], order[(i + 1) % order.size()]);
-  std::vector<std::string> order_names;
-  for (int cls : order.size() > 1 ? RootCauseCycle(world, edges) : order) order_names.push_back(world.ClassName(cls));
-  f->bug = BugKey(order.size() == 1 ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion, order_names);
+  std::vector<std::pair<int, int>> edges;  // one class: its recursion, class -> class
+  for (size_t i = 0; i < order.size(); ++i) edges.emplace_back(order[i], order[(i + 1) % order.size()]);
+  f->bug = RootCauseBugKey(world, order.size() == 1 ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion,
+                           edges);
 }
 
 namespace {

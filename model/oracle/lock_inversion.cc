@@ -31,15 +31,14 @@ void LockInversionOracle::Report(std::vector<ChainLink> cycle, const Execution& 
   Finding f;
   f.kind = cycle.size() == 1 ? FindingKind::kRecursiveLocking : FindingKind::kLockInversion;
   f.site = cycle.front().site;
-  std::vector<std::string> elems, classes;
+  std::vector<std::string> elems;
   std::vector<std::pair<int, int>> edges;
   for (const ChainLink& l : cycle) {
     elems.push_back(x.world().ClassName(l.cls) + "@" + x.OpName(l.site.thread, l.site.op_index));
     edges.emplace_back(l.from_cls, l.cls);
   }
   // Named by its root cause (root_cause.h): the signature keeps this cycle.
-  for (int cls : RootCauseCycle(x.world(), edges)) classes.push_back(x.world().ClassName(cls));
-  f.bug = BugKey(f.kind, classes);
+  f.bug = RootCauseBugKey(x.world(), f.kind, edges);
   f.signature = CanonicalCycleSignature(f.kind, elems);
   f.chain = std::move(cycle);
   Add(std::move(f), x);

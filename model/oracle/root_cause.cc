@@ -8,6 +8,7 @@
 #include <string>
 
 #include "model/analysis/static_locks.h"
+#include "model/oracle/signature.h"
 
 namespace ovlfuzz {
 namespace {
@@ -96,6 +97,12 @@ std::vector<int> RootCauseCycle(const World& world, const std::vector<std::pair<
   }
   memo->second = best.empty() || best.size() > own.size() ? own : best;
   return memo->second;
+}
+
+std::string RootCauseBugKey(const World& world, FindingKind kind, const std::vector<std::pair<int, int>>& edges) {
+  std::vector<std::string> names;
+  for (int cls : RootCauseCycle(world, edges)) names.push_back(world.ClassName(cls));
+  return BugKey(kind, names);
 }
 
 }  // namespace ovlfuzz

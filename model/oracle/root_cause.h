@@ -15,9 +15,11 @@
 #ifndef OVLFUZZ_MODEL_ORACLE_ROOT_CAUSE_H_
 #define OVLFUZZ_MODEL_ORACLE_ROOT_CAUSE_H_
 
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "model/oracle/finding.h"
 #include "model/world/world.h"
 
 namespace ovlfuzz {
@@ -28,6 +30,9 @@ namespace ovlfuzz {
 // classes when no edge is in the static graph. The static graph is built
 // once per scheme text per process.
 std::vector<int> RootCauseCycle(const World& world, const std::vector<std::pair<int, int>>& edges);
+
+// BugKey (signature.h) of a cycle of `kind` named by its root cause.
+std::string RootCauseBugKey(const World& world, FindingKind kind, const std::vector<std::pair<int, int>>& edges);
 
 }  // namespace ovlfuzz
 

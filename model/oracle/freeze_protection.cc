@@ -23,8 +23,8 @@ class FreezeProtectionOracle : public FindingCollector {
   void OnEvent(const Event& e, const Execution& x) override {
     switch (e.kind) {
       case EventKind::kOpBegin: failed_[e.thread].site.thread = -1; return;
-      case EventKind::kFrozen: froze_[e.inode] = Name(e.thread, e.op_index, x); return;
-      case EventKind::kThawed: froze_[e.inode].clear(); return;
+      case EventKind::kFrozen: froze_[e.inode] = {e.thread, e.op_index}; return;
+      case EventKind::kThawed: froze_[e.inode] = {}; return;
       case EventKind::kTryFailed:
         if (e.fallback == static_cast<uint8_t>(Fallback::kIgnore))
           failed_[e.thread] = {EventSite(e), e.inst, Blocker(e.inst, e.thread, x)};
@@ -74,8 +74,9 @@ class FreezeProtectionOracle : public FindingCollector {
     const LockState& l = x.lock(inst);
     if (l.writer == kOwnerSb) {
       const int sb = w.InstanceObject(inst);
+      const Freezer& by = froze_[sb];
       return w.scheme().supers[sb].name + " is frozen" +
-             (froze_[sb].empty() ? std::string() : " by " + froze_[sb] + ", not yet thawed");
+             (by.thread < 0 ? std::string() : " by " + Name(by.thread, by.op_index, x) + ", not yet thawed");
     }
     if (l.writer >= 0)
       return Name(l.writer, x.thread(l.writer).op_index, x) + " holds " + w.InstanceName(inst) + " for write";
@@ -89,8 +90,14 @@ class FreezeProtectionOracle : public FindingCollector {
     return "";
   }
 
+  // The op that froze a superblock, kept as numbers: named only in a report.
+  struct Freezer {
+    int thread = -1;  // -1: not frozen by an op of this run
+    int op_index = -1;
+  };
+
   FailedTry failed_[kMaxThreads];
-  std::string froze_[kMaxSupers];  // per superblock: the op that froze it, while frozen
+  Freezer froze_[kMaxSupers];  // per superblock, while frozen
 };
 
 }  // namespace

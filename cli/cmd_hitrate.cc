@@ -102,7 +102,8 @@ int CmdHitrate(const std::vector<std::string>& args) {
   std::printf("%s%s: %lld of %lld runs (%.4f%%)", StrategyName(kind).c_str(),
               kind == StrategyKind::kPct ? (" d=" + std::to_string(depth)).c_str() : "",
               static_cast<long long>(h.hits), static_cast<long long>(h.runs), 100 * h.rate());
-  if (kind == StrategyKind::kPct) std::printf("%s", PctBoundNote(*r.world, r.repro.program, depth, chosen->kind, bug, h).c_str());
+  if (kind == StrategyKind::kPct)
+    std::printf("%s", PctBoundNote(*r.world, r.repro.program, depth, chosen->kind, bug, h).c_str());
   std::printf("\n");
   return kExitFinding;  // the reproducer shows the bug it measures
 }

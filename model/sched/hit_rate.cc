@@ -7,6 +7,15 @@
 #include "model/harness/run_once.h"
 
 namespace ovlfuzz {
+namespace {
+
+// A hit: the run shows a finding of kind `finding` whose bug is `bug`.
+bool Shows(const RunResult& r, FindingKind finding, const std::string& bug) {
+  return std::any_of(r.findings.begin(), r.findings.end(),
+                     [&](const Finding& f) { return f.kind == finding && f.bug == bug; });
+}
+
+}  // namespace
 
 HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind kind, int pct_depth,
                        FindingKind finding, const std::string& bug, int64_t runs, const RunLimits& limits) {
@@ -16,12 +25,7 @@ HitRate MeasureHitRate(const World& world, const Program& program, StrategyKind 
   h.steps = StepsHint(world, program);
   for (int64_t i = 1; i <= runs; ++i) {
     auto strategy = MakeStrategy(StrategyConfig{kind, pct_depth, static_cast<uint64_t>(i)});
-    RunResult r = RunOnce(world, program, *strategy, limits);
-    for (const Finding& f : r.findings) {
-      if (f.kind != finding || f.bug != bug) continue;
-      ++h.hits;
-      break;
-    }
+    h.hits += Shows(RunOnce(world, program, *strategy, limits), finding, bug);
   }
   return h;
 }
@@ -43,9 +47,7 @@ ExactPct ExactPctRate(const World& world, const Program& program, int pct_depth,
     std::vector<int64_t> points(pct_depth - 1, 1);
     for (;;) {
       auto strategy = MakeFixedPctStrategy(order, points);
-      RunResult r = RunOnce(world, program, *strategy, limits);
-      e.hits += std::any_of(r.findings.begin(), r.findings.end(),
-                            [&](const Finding& f) { return f.kind == finding && f.bug == bug; });
+      e.hits += Shows(RunOnce(world, program, *strategy, limits), finding, bug);
       // Next change-point tuple, like an odometer over [1, k].
       size_t i = 0;
       while (i < points.size() && points[i] == k) points[i++] = 1;

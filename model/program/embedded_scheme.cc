@@ -5,6 +5,7 @@
 
 #include "model/core/hash.h"
 #include "model/core/input_error.h"
+#include "model/scheme/lexer.h"
 #include "model/scheme/parser.h"
 
 namespace ovlfuzz {
@@ -12,28 +13,12 @@ namespace {
 
 constexpr std::string_view kNoNewline = "\\ no newline at end";
 
-// One line at a time, without the '\n'.
-struct LineReader {
-  std::string_view text;
-  size_t pos = 0;
-  bool Next(std::string_view* line) {
-    if (pos >= text.size()) return false;
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    *line = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    return true;
-  }
-};
-
 }  // namespace
 
 std::string FormatEmbeddedScheme(const Scheme& s) {
   std::string out = std::string(kEmbeddedSchemeMarker) + " " + s.path + "\n";
   int prev_file = -1, prev_line = 0, n = 0;
-  LineReader lines{s.text};
-  std::string_view line;
-  while (lines.Next(&line)) {
+  for (const std::string& line : s.text.empty() ? std::vector<std::string>() : SplitLines(s.text)) {
     ++n;
     // A scheme from one file has no origins: its lines are that file's.
     SchemeOrigin o = n <= static_cast<int>(s.origins.size()) ? s.origins[n - 1] : SchemeOrigin{0, n, 0};
@@ -67,16 +52,16 @@ EmbeddedScheme ParseEmbeddedScheme(std::string_view text, const std::string& pat
   EmbeddedScheme e;
   e.present = true;
   e.line = first_line;
-  LineReader lines{text};
-  std::string_view line;
-  lines.Next(&line);  // the marker, then the path reports name the scheme by
-  e.path = std::string(line.substr(std::min(line.size(), kEmbeddedSchemeMarker.size() + 1)));
+  const std::vector<std::string> lines = SplitLines(text);
+  // The marker, then the path reports name the scheme by.
+  e.path = lines[0].substr(std::min(lines[0].size(), kEmbeddedSchemeMarker.size() + 1));
   while (!e.path.empty() && (e.path.back() == ' ' || e.path.back() == '\t')) e.path.pop_back();
   if (e.path.empty()) throw InputError(path, first_line, 1, "expected 'scheme-text FILE'");
-  int at = first_line, file = -1, origin_line = 0;
+  int file = -1, origin_line = 0;
   bool no_newline = false;
-  while (lines.Next(&line)) {
-    ++at;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::string_view line = lines[i];
+    const int at = first_line + static_cast<int>(i);
     if (no_newline) throw InputError(path, at, 1, "text after '\\ no newline at end' in the embedded scheme");
     if (!line.empty() && line[0] == '|') {
       if (file < 0) throw InputError(path, at, 1, "embedded scheme line before its first '@ FILE:LINE' line");
@@ -91,13 +76,9 @@ EmbeddedScheme ParseEmbeddedScheme(std::string_view text, const std::string& pat
           num.find_first_not_of("0123456789") != std::string_view::npos || num == "0" || num[0] == '0')
         throw InputError(path, at, 1, "expected '@ FILE:LINE' in the embedded scheme");
       const std::string name(line.substr(2, colon - 2));
-      file = -1;
-      for (size_t i = 0; i < e.files.size(); ++i)
-        if (e.files[i] == name) file = static_cast<int>(i);
-      if (file < 0) {
-        file = static_cast<int>(e.files.size());
-        e.files.push_back(name);
-      }
+      const auto known = std::find(e.files.begin(), e.files.end(), name);
+      file = static_cast<int>(known - e.files.begin());
+      if (known == e.files.end()) e.files.push_back(name);
       origin_line = std::atoi(std::string(num).c_str());
     } else if (line == kNoNewline) {
       if (e.text.empty()) throw InputError(path, at, 1, "'\\ no newline at end' before any embedded scheme line");

@@ -38,17 +38,6 @@ uint8_t ParseArg(const std::string& path, const Token& t, ParamType pt, const Wo
   return static_cast<uint8_t>(got == 'd' && pt == ParamType::kNode ? w.files() + n : n);
 }
 
-// Line `line` (1-based) of `text`, without its newline.
-std::string_view LineText(std::string_view text, int line) {
-  size_t pos = 0;
-  for (int l = 1; l < line && pos != std::string_view::npos; ++l) {
-    pos = text.find('\n', pos);
-    if (pos != std::string_view::npos) ++pos;
-  }
-  if (pos == std::string_view::npos || pos > text.size()) return {};
-  return text.substr(pos, text.find('\n', pos) - pos);
-}
-
 }  // namespace
 
 Repro ParseRepro(std::string_view raw, const std::string& path, const WorldLoader& load,
@@ -92,15 +81,13 @@ Repro ParseRepro(std::string_view raw, const std::string& path, const WorldLoade
   if (sl.tokens[0].text != "scheme") Fail(path, sl.tokens[0], "expected 'scheme NAME HASH'");
   if (sl.tokens.size() != 3 || sl.tokens[0].kind != Token::Kind::kWord || sl.tokens[2].kind != Token::Kind::kWord) {
     // A path written without quotes splits into several tokens: say so.
-    const std::string_view line = LineText(text, sl.tokens[0].line);  // starts with "scheme"
+    const std::string line = SplitLines(text)[sl.tokens[0].line - 1];  // starts with "scheme"
     const size_t name_at = line.find_first_not_of(" \t", line.find("scheme") + 6);
-    const std::string_view name = name_at == std::string_view::npos
-                                      ? std::string_view()
-                                      : line.substr(name_at, line.find_first_of(" \t", name_at) - name_at);
+    const std::string name =
+        name_at == std::string::npos ? "" : line.substr(name_at, line.find_first_of(" \t", name_at) - name_at);
     if (sl.tokens.size() > 1 && sl.tokens[1].kind != Token::Kind::kString &&
-        name.find_first_of("/\\") != std::string_view::npos)
-      Fail(path, sl.tokens[1],
-           "a scheme path must be quoted: scheme \"" + std::string(name) + "\" HASH (the hash may be 'any')");
+        name.find_first_of("/\\") != std::string::npos)
+      Fail(path, sl.tokens[1], "a scheme path must be quoted: scheme \"" + name + "\" HASH (the hash may be 'any')");
     Fail(path, sl.tokens.size() > 3 ? sl.tokens[3] : sl.tokens.back(), "expected 'scheme NAME HASH'");
   }
   r.scheme_ref = sl.tokens[1].text;

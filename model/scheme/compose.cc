@@ -32,20 +32,6 @@ struct Text {
   std::vector<std::string> files;
 };
 
-std::vector<std::string> SplitLines(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string_view::npos) nl = text.size();
-    out.emplace_back(text.substr(start, nl - start));
-    if (nl == text.size()) break;
-    start = nl + 1;
-  }
-  if (!out.empty() && out.back().empty() && !text.empty() && text.back() == '\n') out.pop_back();
-  return out;
-}
-
 std::string Join(const std::vector<std::string>& lines) {
   std::string s;
   for (const std::string& l : lines) s += l + "\n";

@@ -19,6 +19,20 @@ bool IsPunct(char c) {
 
 }  // namespace
 
+std::vector<std::string> SplitLines(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) nl = text.size();
+    out.emplace_back(text.substr(start, nl - start));
+    if (nl == text.size()) break;
+    start = nl + 1;
+  }
+  if (!out.empty() && out.back().empty() && !text.empty() && text.back() == '\n') out.pop_back();
+  return out;
+}
+
 std::string NormalizeSourceText(std::string_view text) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::string out;

@@ -32,6 +32,10 @@ struct TokenLine {
 // CR-only endings is not one long line, a BOM is not a stray character).
 std::string NormalizeSourceText(std::string_view text);
 
+// The lines of `text` without their '\n'; a final newline ends the last
+// line rather than starting an empty one ("" is one empty line).
+std::vector<std::string> SplitLines(std::string_view text);
+
 // Splits `text` into non-empty token lines. Throws InputError (naming
 // `file`) on an unterminated string or a character outside the language.
 std::vector<TokenLine> Tokenize(std::string_view text, const std::string& file);

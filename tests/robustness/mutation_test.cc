@@ -19,6 +19,7 @@
 #include "model/harness/replay.h"
 #include "model/scheme/builtin.h"
 #include "model/scheme/compose.h"
+#include "model/scheme/lexer.h"
 #include "tests/cli/cli_fixture.h"
 #include "tests/test_util.h"
 
@@ -30,18 +31,6 @@ constexpr int kMutants = 40;
 #else
 constexpr int kMutants = 300;
 #endif
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t p = 0;
-  while (p < text.size()) {
-    size_t e = text.find('\n', p);
-    if (e == std::string::npos) e = text.size();
-    lines.push_back(text.substr(p, e - p));
-    p = e + 1;
-  }
-  return lines;
-}
 
 std::string Join(const std::vector<std::string>& lines) {
   std::string out;
@@ -77,7 +66,7 @@ std::string Mutate(const std::string& text, Rng& rng) {
                                   "upper(",
                                   "parent("};
   std::string s = text;
-  std::vector<std::string> lines = Lines(s);
+  std::vector<std::string> lines = SplitLines(s);
   switch (rng.Below(7)) {
     case 0:  // one byte changed
       if (!s.empty()) s[rng.Below(s.size())] = static_cast<char>(rng.Below(256));

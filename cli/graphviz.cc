@@ -65,8 +65,17 @@ std::string RenderSvg(const std::string& dot_text) {
   posix_spawn_file_actions_adddup2(&actions, p.fd[5], 2);
   char arg0[] = "dot", arg1[] = "-Tsvg";
   char* argv[] = {arg0, arg1, nullptr};
+  // dot starts with no signal blocked: fuzz blocks SIGINT/SIGTERM to poll
+  // them, and a blocked mask would otherwise be inherited.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   pid_t pid;
-  const int rc = posix_spawn(&pid, dot.c_str(), &actions, nullptr, argv, environ);
+  const int rc = posix_spawn(&pid, dot.c_str(), &actions, &attr, argv, environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot run " + dot + ": " + std::strerror(rc));
   p.Close(0);

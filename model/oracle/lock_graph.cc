@@ -14,7 +14,8 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
   // entered only through -(*R)->): state 2v+1 may only leave by -(E*)->.
   // Class ids are small dense integers, so plain vectors serve as the
   // visited map.
-  const size_t states = 2 * (std::max<size_t>({static_cast<size_t>(from), static_cast<size_t>(to), succ_.size()}) + 1);
+  const size_t states =
+      2 * (std::max<size_t>({static_cast<size_t>(from), static_cast<size_t>(to), static_cast<size_t>(n_)}) + 1);
   if (prev_.size() < states) prev_.resize(states, -1);
   const int start = 2 * from + (only_r ? 1 : 0);
   queue_.assign(1, start);
@@ -29,12 +30,12 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
       end = state;
       break;
     }
-    if (static_cast<size_t>(v) >= succ_.size()) continue;
-    for (const Adj& a : succ_[v]) {
-      uint8_t kinds = a.kinds;
+    if (v >= n_) continue;
+    for (int e = head_[v]; e >= 0; e = next_[e]) {
+      uint8_t kinds = kinds_[e];
       if (r) kinds &= kStartsE;  // no -(*R)-> v -(S*)->
       if (!kinds) continue;
-      const int next = 2 * a.to + ((kinds & ~kEndsR) == 0 ? 1 : 0);
+      const int next = 2 * order_[e].cls + ((kinds & ~kEndsR) == 0 ? 1 : 0);
       if (prev_[next] >= 0) continue;
       prev_[next] = state;
       queue_.push_back(next);
@@ -50,32 +51,46 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
   return found;
 }
 
+void LockGraph::Grow(int classes) {
+  const int n = std::max({classes, 2 * n_, 16});
+  index_.assign(static_cast<size_t>(n) * n, -1);
+  for (size_t e = 0; e < order_.size(); ++e)
+    index_[static_cast<size_t>(order_[e].from_cls) * n + order_[e].cls] = static_cast<int32_t>(e);
+  head_.resize(n, -1);
+  tail_.resize(n, -1);
+  n_ = n;
+}
+
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   const int from = link.from_cls, to = link.cls;
   const uint8_t kind = DepKindOf(link.from_read, link.recursive);
-  auto it = edges_.find(Key(from, to));
-  if (it != edges_.end() && (it->second.kinds & kind)) return false;
+  const int existing = EdgeIndex(from, to);
+  if (existing >= 0 && (kinds_[existing] & kind)) return false;
   bool closes = false;
-  std::vector<int> path;
   if (from == to) {
     cycle->assign(1, link);
     closes = true;
-  } else if (FindStrongPath(to, from, link.recursive, link.from_read, &path)) {
+  } else if (FindStrongPath(to, from, link.recursive, link.from_read, &path_)) {
     cycle->clear();
     cycle->push_back(link);  // #0: the new lock, acquired while `from` is held
-    for (size_t i = 1; i < path.size(); ++i) cycle->push_back(edges_.at(Key(path[i - 1], path[i])).first);
+    for (size_t i = 1; i < path_.size(); ++i) cycle->push_back(order_[EdgeIndex(path_[i - 1], path_[i])]);
     closes = true;
   }
-  if (it != edges_.end()) {
-    it->second.kinds |= kind;
-    for (Adj& a : succ_[from])
-      if (a.to == to) a.kinds |= kind;
+  if (existing >= 0) {
+    kinds_[existing] |= kind;
     return closes;
   }
-  edges_.emplace(Key(from, to), Edge{link, kind});
-  if (succ_.size() <= static_cast<size_t>(std::max(from, to))) succ_.resize(std::max(from, to) + 1);
-  succ_[from].push_back({to, kind});
+  if (std::max(from, to) >= n_) Grow(std::max(from, to) + 1);
+  const int e = static_cast<int>(order_.size());
+  index_[static_cast<size_t>(from) * n_ + to] = e;
   order_.push_back(link);
+  kinds_.push_back(kind);
+  next_.push_back(-1);
+  if (tail_[from] >= 0)
+    next_[tail_[from]] = e;
+  else
+    head_[from] = e;
+  tail_[from] = e;
   return closes;
 }
 

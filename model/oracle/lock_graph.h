@@ -15,7 +15,6 @@
 #define OVLFUZZ_MODEL_ORACLE_LOCK_GRAPH_H_
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "model/oracle/finding.h"
@@ -34,32 +33,36 @@ class LockGraph {
   // Returns true (and fills *cycle) when the edge, or this kind of it, is
   // new and closes a strong cycle; a self-edge is a cycle of length one.
   bool AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle);
-  bool HasEdge(int from, int to) const { return edges_.count(Key(from, to)) != 0; }
-  size_t edge_count() const { return edges_.size(); }
+  bool HasEdge(int from, int to) const { return EdgeIndex(from, to) >= 0; }
+  size_t edge_count() const { return order_.size(); }
   // Every edge with the site that first created it, in creation order.
   const std::vector<ChainLink>& edges() const { return order_; }
 
  private:
-  struct Edge {
-    ChainLink first;
-    uint8_t kinds = 0;
-  };
-  static uint64_t Key(int from, int to) { return (static_cast<uint64_t>(from) << 32) | static_cast<uint32_t>(to); }
   // A strong path from -> ... -> to, entered `from` with `only_r` (the edge
   // into `from` ends with R), whose last edge may not end with R when the
   // edge closing the cycle starts with S (`end_s`).
   bool FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const;
+  int EdgeIndex(int from, int to) const {
+    return from < n_ && to < n_ ? index_[static_cast<size_t>(from) * n_ + to] : -1;
+  }
+  void Grow(int classes);
 
-  struct Adj {
-    int to;
-    uint8_t kinds;
-  };
-  std::unordered_map<uint64_t, Edge> edges_;
-  std::vector<std::vector<Adj>> succ_;  // by class id (small and dense)
+  // Class ids are small and dense (a world has a few dozen classes), so the
+  // edges live in flat arrays, not node-based maps: a run adds a few dozen
+  // edges and used to spend more time allocating them than searching.
+  // Edge e is order_[e] (its first creation) with kinds_[e]; index_ maps
+  // (from, to) to e; each class's successors are a list in creation order
+  // (head_/tail_/next_), the order the BFS visits them in.
+  int n_ = 0;
+  std::vector<int32_t> index_;  // n_ * n_, -1 when absent
   std::vector<ChainLink> order_;
+  std::vector<uint8_t> kinds_;
+  std::vector<int32_t> head_, tail_, next_;
   // BFS scratch, reused so a search allocates nothing: prev_ is -1 for
   // every state between searches.
   mutable std::vector<int> prev_, queue_;
+  std::vector<int> path_;
 };
 
 }  // namespace ovlfuzz

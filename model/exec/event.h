@@ -30,6 +30,12 @@ enum class EventKind : uint8_t {
   kBudget,      // the step budget ran out
   kEnd,         // the run ended (every thread done or stopped)
 };
+constexpr int kEventKinds = static_cast<int>(EventKind::kEnd) + 1;
+
+// A set of event kinds: what an oracle reads (Oracle::Interests()).
+using EventMask = uint32_t;
+constexpr EventMask EventBit(EventKind k) { return EventMask{1} << static_cast<int>(k); }
+constexpr EventMask kAllEvents = (EventMask{1} << kEventKinds) - 1;
 
 struct Event {
   EventKind kind = EventKind::kEnd;

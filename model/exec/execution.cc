@@ -14,9 +14,14 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       scheme_(world.scheme()),
       program_(program),
       strategy_(strategy),
-      oracles_(std::move(oracles)),
       limits_(limits),
       tsan_(tsan::kEnabled && limits.tsan) {
+  for (int k = 0; k < kEventKinds; ++k) {
+    listen_begin_[k] = static_cast<int>(listeners_.size());
+    for (Oracle* o : oracles)
+      if (o->Interests() & EventBit(static_cast<EventKind>(k))) listeners_.push_back(o);
+  }
+  listen_begin_[kEventKinds] = static_cast<int>(listeners_.size());
   st_.threads.resize(program.threads.size());
   st_.locks = InitialLockWords(world);
   st_.flags = world.InitialFlags();
@@ -146,10 +151,6 @@ Event Execution::MakeEvent(EventKind kind, int t) const {
   return e;
 }
 
-void Execution::Emit(Event e) {
-  for (Oracle* o : oracles_) o->OnEvent(e, *this);
-}
-
 void Execution::StartOp(int t) {
   ThreadState& th = st_.threads[t];
   ++th.op_index;
@@ -169,9 +170,11 @@ void Execution::EndOp(int t, bool failed) {
   ThreadState& th = st_.threads[t];
   while (!th.held.empty()) Release(t, th.held.back().inst, /*implicit=*/true);
   th.depth = 0;
-  Event e = MakeEvent(EventKind::kOpEnd, t);
-  e.failed_op = failed;
-  Emit(e);
+  if (Wants(EventKind::kOpEnd)) {
+    Event e = MakeEvent(EventKind::kOpEnd, t);
+    e.failed_op = failed;
+    Emit(e);
+  }
   completed_.emplace_back(t, th.op_index);
 }
 
@@ -190,6 +193,7 @@ void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const
   const ThreadState& th = st_.threads[t];
   h.site = {t, th.op_index, f.routine, f.pc, static_cast<int>(st_.step), th.depth > 1 ? th.frames[0].pc - 1 : -1};
   st_.threads[t].held.push_back(h);
+  if (!Wants(EventKind::kAcquired)) return;
   Event e = MakeEvent(EventKind::kAcquired, t);
   e.inst = inst;
   e.cls = cls;
@@ -230,6 +234,7 @@ bool Execution::Release(int t, int inst, bool implicit) {
     DropLock(s, t, h.read);
     tsan::Unlock(TsanMutex(inst, h.cls), h.read);
   }
+  if (!Wants(EventKind::kReleased)) return true;
   Event e = MakeEvent(EventKind::kReleased, t);
   e.inst = inst;
   e.cls = h.cls;

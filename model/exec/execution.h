@@ -33,13 +33,12 @@
 #include "model/exec/lock_state.h"
 #include "model/exec/resolve.h"
 #include "model/oracle/finding.h"
+#include "model/oracle/oracle.h"
 #include "model/program/program.h"
 #include "model/sched/strategy.h"
 #include "model/world/world.h"
 
 namespace ovlfuzz {
-
-class Oracle;
 
 struct ThreadState {
   enum class Status : uint8_t { kReady, kBlocked, kDone };
@@ -176,14 +175,24 @@ class Execution {
   int Entity(const Frame& f, const Ref& ref) const;
   int Inode(const Frame& f, const Ref& ref) const;
   int ResolveLock(const Frame& f, const LockRef& lr) const;
-  void Emit(Event e);
+  void Emit(const Event& e) {
+    for (int i = listen_begin_[static_cast<int>(e.kind)]; i < listen_begin_[static_cast<int>(e.kind) + 1]; ++i)
+      listeners_[i]->OnEvent(e, *this);
+  }
+  // Whether any oracle reads `kind`: events nobody reads are not built.
+  bool Wants(EventKind kind) const {
+    return listen_begin_[static_cast<int>(kind)] != listen_begin_[static_cast<int>(kind) + 1];
+  }
   Event MakeEvent(EventKind kind, int t) const;
 
   const World& world_;
   const Scheme& scheme_;
   const Program& program_;
   Strategy& strategy_;
-  std::vector<Oracle*> oracles_;
+  // The oracles grouped by the event kinds they read: kind k's readers are
+  // listeners_[listen_begin_[k] .. listen_begin_[k+1]), in oracle order.
+  std::vector<Oracle*> listeners_;
+  int listen_begin_[kEventKinds + 1] = {};
   RunLimits limits_;
 
   ExecState st_;  // everything Save()/Restore() move, in one value

@@ -15,6 +15,7 @@ namespace {
 // towards a deadlock even when no new lock-order edge appears.
 class BlockedObserver : public Oracle {
  public:
+  EventMask Interests() const override { return EventBit(EventKind::kBlocked); }
   void OnEvent(const Event& e, const Execution& x) override {
     if (e.kind != EventKind::kBlocked) return;
     const ThreadState& me = x.thread(e.thread);

@@ -94,6 +94,7 @@ namespace {
 
 class DeadlockOracle : public FindingCollector {
  public:
+  EventMask Interests() const override { return EventBit(EventKind::kStuck); }
   void OnEvent(const Event& e, const Execution& x) override {
     if (e.kind != EventKind::kStuck) return;
     Finding f;

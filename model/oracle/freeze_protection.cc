@@ -20,6 +20,10 @@ namespace {
 
 class FreezeProtectionOracle : public FindingCollector {
  public:
+  EventMask Interests() const override {
+    return EventBit(EventKind::kOpBegin) | EventBit(EventKind::kFrozen) | EventBit(EventKind::kThawed) |
+           EventBit(EventKind::kTryFailed) | EventBit(EventKind::kModify) | EventBit(EventKind::kXattr);
+  }
   void OnEvent(const Event& e, const Execution& x) override {
     switch (e.kind) {
       case EventKind::kOpBegin: failed_[e.thread].site.thread = -1; return;

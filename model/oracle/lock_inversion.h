@@ -45,6 +45,7 @@ void ForEachDependencySource(const std::vector<HeldLock>& held, Fn&& fn) {
 class LockInversionOracle : public FindingCollector {
  public:
   void OnEvent(const Event& event, const Execution& x) override;
+  EventMask Interests() const override { return EventBit(EventKind::kAttempt); }
   const LockGraph& graph() const { return graph_; }
 
  private:

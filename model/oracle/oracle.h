@@ -22,6 +22,10 @@ class Oracle {
  public:
   virtual ~Oracle() = default;
   virtual void OnEvent(const Event& event, const Execution& x) = 0;
+  // The kinds OnEvent() reads. The executor hands each event only to the
+  // oracles that asked for its kind: most read one or two of eighteen, and
+  // a virtual call per oracle per event was a fifth of a run's time.
+  virtual EventMask Interests() const { return kAllEvents; }
   // Called once after kEnd; appends this run's findings.
   virtual void Collect(const Execution& x, std::vector<Finding>* out) = 0;
 };

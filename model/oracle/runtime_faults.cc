@@ -10,9 +10,10 @@ namespace {
 
 class RuntimeFaultOracle : public FindingCollector {
  public:
+  EventMask Interests() const override {
+    return EventBit(EventKind::kBudget) | EventBit(EventKind::kBadUnlock) | EventBit(EventKind::kSchemeError);
+  }
   void OnEvent(const Event& e, const Execution& x) override {
-    // Hot path: most events are none of these; build no strings for them.
-    if (e.kind != EventKind::kBudget && e.kind != EventKind::kBadUnlock && e.kind != EventKind::kSchemeError) return;
     FindingKind kind;
     std::string what;
     std::string key;  // signature detail: no instance names or step counts

@@ -18,6 +18,7 @@ namespace ovlfuzz {
 class SkippedXattrOracle : public Oracle {
  public:
   void OnEvent(const Event& event, const Execution& x) override;
+  EventMask Interests() const override { return EventBit(EventKind::kSkipped); }
   void Collect(const Execution& x, std::vector<Finding>* out) override;
 
   int64_t skipped_updates() const { return skipped_; }

@@ -34,6 +34,9 @@ class DeadlockDirectedStrategy : public Strategy, public Oracle {
   void Begin(int threads, int64_t steps_hint) override;
   int Pick(const std::vector<int>& runnable, int64_t step) override;
   void OnEvent(const Event& event, const Execution& x) override;
+  EventMask Interests() const override {
+    return EventBit(EventKind::kAcquired) | EventBit(EventKind::kReleased) | EventBit(EventKind::kOpEnd);
+  }
   void Collect(const Execution&, std::vector<Finding>*) override {}
 
  private:

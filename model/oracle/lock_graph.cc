@@ -14,8 +14,7 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
   // entered only through -(*R)->): state 2v+1 may only leave by -(E*)->.
   // Class ids are small dense integers, so plain vectors serve as the
   // visited map.
-  const size_t states =
-      2 * (std::max<size_t>({static_cast<size_t>(from), static_cast<size_t>(to), static_cast<size_t>(n_)}) + 1);
+  const size_t states = 2 * (std::max<size_t>({static_cast<size_t>(from), static_cast<size_t>(to), head_.size()}) + 1);
   if (prev_.size() < states) prev_.resize(states, -1);
   const int start = 2 * from + (only_r ? 1 : 0);
   queue_.assign(1, start);
@@ -30,7 +29,7 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
       end = state;
       break;
     }
-    if (v >= n_) continue;
+    if (static_cast<size_t>(v) >= head_.size()) continue;
     for (int e = head_[v]; e >= 0; e = next_[e]) {
       uint8_t kinds = kinds_[e];
       if (r) kinds &= kStartsE;  // no -(*R)-> v -(S*)->
@@ -51,14 +50,30 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
   return found;
 }
 
-void LockGraph::Grow(int classes) {
-  const int n = std::max({classes, 2 * n_, 16});
-  index_.assign(static_cast<size_t>(n) * n, -1);
-  for (size_t e = 0; e < order_.size(); ++e)
-    index_[static_cast<size_t>(order_[e].from_cls) * n + order_[e].cls] = static_cast<int32_t>(e);
-  head_.resize(n, -1);
-  tail_.resize(n, -1);
-  n_ = n;
+namespace {
+size_t Slot(int from, int to, size_t mask) {
+  return ((static_cast<uint32_t>(from) * 0x9e3779b1u) ^ (static_cast<uint32_t>(to) * 0x85ebca77u)) & mask;
+}
+}  // namespace
+
+int LockGraph::EdgeIndex(int from, int to) const {
+  if (slots_.empty()) return -1;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Slot(from, to, mask);; i = (i + 1) & mask) {
+    const int e = slots_[i];
+    if (e < 0) return -1;
+    if (order_[e].from_cls == from && order_[e].cls == to) return e;
+  }
+}
+
+void LockGraph::Grow() {
+  slots_.assign(std::max<size_t>(64, 2 * slots_.size()), -1);
+  const size_t mask = slots_.size() - 1;
+  for (size_t e = 0; e < order_.size(); ++e) {
+    size_t i = Slot(order_[e].from_cls, order_[e].cls, mask);
+    while (slots_[i] >= 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<int32_t>(e);
+  }
 }
 
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
@@ -80,10 +95,20 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
     kinds_[existing] |= kind;
     return closes;
   }
-  if (std::max(from, to) >= n_) Grow(std::max(from, to) + 1);
   const int e = static_cast<int>(order_.size());
-  index_[static_cast<size_t>(from) * n_ + to] = e;
   order_.push_back(link);
+  if (2 * order_.size() > slots_.size()) {
+    Grow();  // re-inserts order_, e included
+  } else {
+    const size_t mask = slots_.size() - 1;
+    size_t i = Slot(from, to, mask);
+    while (slots_[i] >= 0) i = (i + 1) & mask;
+    slots_[i] = e;
+  }
+  if (static_cast<size_t>(std::max(from, to)) >= head_.size()) {
+    head_.resize(std::max(from, to) + 1, -1);
+    tail_.resize(head_.size(), -1);
+  }
   kinds_.push_back(kind);
   next_.push_back(-1);
   if (tail_[from] >= 0)

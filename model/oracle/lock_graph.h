@@ -43,19 +43,16 @@ class LockGraph {
   // into `from` ends with R), whose last edge may not end with R when the
   // edge closing the cycle starts with S (`end_s`).
   bool FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const;
-  int EdgeIndex(int from, int to) const {
-    return from < n_ && to < n_ ? index_[static_cast<size_t>(from) * n_ + to] : -1;
-  }
-  void Grow(int classes);
+  int EdgeIndex(int from, int to) const;
+  void Grow();
 
-  // Class ids are small and dense (a world has a few dozen classes), so the
-  // edges live in flat arrays, not node-based maps: a run adds a few dozen
-  // edges and used to spend more time allocating them than searching.
-  // Edge e is order_[e] (its first creation) with kinds_[e]; index_ maps
-  // (from, to) to e; each class's successors are a list in creation order
-  // (head_/tail_/next_), the order the BFS visits them in.
-  int n_ = 0;
-  std::vector<int32_t> index_;  // n_ * n_, -1 when absent
+  // A run adds a few dozen edges, so they live in flat arrays, not
+  // node-based maps: edge e is order_[e] (its first creation) with kinds_[e];
+  // slots_ is an open-addressing table from (from, to) to e (-1: empty;
+  // its size a power of two, at most half full); each class's successors
+  // are a list in creation order (head_/tail_/next_, by dense class id),
+  // the order the BFS visits them in.
+  std::vector<int32_t> slots_;
   std::vector<ChainLink> order_;
   std::vector<uint8_t> kinds_;
   std::vector<int32_t> head_, tail_, next_;

@@ -13,11 +13,11 @@
 #include <boost/context/fiber.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/core/input_error.h"
 #include "model/harness/fuzz_session.h"
@@ -90,7 +90,9 @@ FirstFinding TimeToFindings(const ovlfuzz::World& w, ovlfuzz::StrategyKind kind,
     if (f.kind == ovlfuzz::FindingKind::kDeadlock && r.deadlock_s < 0) r.deadlock_s = Since(t);
   };
   hooks.poll_every = 1;
-  hooks.should_stop = [&](const ovlfuzz::FuzzStats&) { return (r.inversion_s >= 0 && r.deadlock_s >= 0) || Since(t) > 30; };
+  hooks.should_stop = [&](const ovlfuzz::FuzzStats&) {
+    return (r.inversion_s >= 0 && r.deadlock_s >= 0) || Since(t) > 30;
+  };
   ovlfuzz::FuzzSession(w, "v5.0", cfg, hooks).Run();
   return r;
 }
@@ -103,10 +105,26 @@ double Median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string out = argc > 1 ? argv[1] : "bench.json";
-  ovlfuzz::SchemeSet schemes([](const std::string& p) -> std::string {
-    throw ovlfuzz::InputError(p, 1, 1, "built-in schemes only");
-  });
+  // ovlfuzz_bench [OUT] [--libfuzzer-exec-per-s X]: ci/bench measures the
+  // libFuzzer target first and hands its rate in, so the ratio to the
+  // built-in engine is taken against runs/s measured in this same run.
+  std::string out = "bench.json";
+  double libfuzzer_exec_per_s = -1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--libfuzzer-exec-per-s" && i + 1 < argc) {
+      libfuzzer_exec_per_s = std::atof(argv[++i]);
+    } else if (!a.empty() && a[0] != '-') {
+      out = a;
+    } else {
+      std::fprintf(stderr,
+                   "ovlfuzz_bench: error: unknown argument %s\nusage: ovlfuzz_bench [OUT] [--libfuzzer-exec-per-s X]\n",
+                   a.c_str());
+      return 2;
+    }
+  }
+  ovlfuzz::SchemeSet schemes(
+      [](const std::string& p) -> std::string { throw ovlfuzz::InputError(p, 1, 1, "built-in schemes only"); });
   const ovlfuzz::World& v50 = schemes.Load("v5.0");
   const ovlfuzz::World& mainline = schemes.Load("mainline");
 
@@ -117,10 +135,18 @@ int main(int argc, char** argv) {
                    {"mainline", {{"steps_per_s", tm.steps_per_s}, {"runs_per_s", tm.runs_per_s}}}};
   std::printf("%-44s %14s %14s\n", "measure", "value", "ratio");
   std::printf("%-44s %14.3g %14s\n", "Boost.Context fiber switches/s (baseline)", fibers, "1");
-  std::printf("%-44s %14.3g %13.2fx\n", "model steps/s, v5.0, 3 threads x 8 ops", tv.steps_per_s, tv.steps_per_s / fibers);
+  std::printf("%-44s %14.3g %13.2fx\n", "model steps/s, v5.0, 3 threads x 8 ops", tv.steps_per_s,
+              tv.steps_per_s / fibers);
   std::printf("%-44s %14.3g %13.2fx\n", "model steps/s, mainline", tm.steps_per_s, tm.steps_per_s / fibers);
   std::printf("%-44s %14.0f %14s\n", "runs/s, v5.0 (target >= 50k)", tv.runs_per_s, "");
   std::printf("%-44s %14.0f %14s\n", "runs/s, mainline", tm.runs_per_s, "");
+  if (libfuzzer_exec_per_s > 0) {
+    const double ratio = libfuzzer_exec_per_s / tm.runs_per_s;
+    std::printf("%-44s %14.0f %13.3fx\n", "libFuzzer fuzz_mainline exec/s (ASan+UBSan)", libfuzzer_exec_per_s, ratio);
+    std::printf("%-44s %14s %14s\n", "  (ratio: to built-in runs/s, mainline)", "", "(>= 0.3x)");
+    j["libfuzzer_exec_per_s"] = libfuzzer_exec_per_s;
+    j["libfuzzer_ratio"] = ratio;
+  }
   for (auto kind : {ovlfuzz::StrategyKind::kRandom, ovlfuzz::StrategyKind::kPct}) {
     std::vector<double> inv, dl;
     for (uint64_t seed = 1; seed <= 10; ++seed) {
@@ -130,10 +156,11 @@ int main(int argc, char** argv) {
     }
     std::string name = ovlfuzz::StrategyName(kind);
     double mi = Median(inv), md = Median(dl);
-    std::printf("%-44s %13.1fms %14s\n", ("v5.0 first lock-inversion, median, " + name).c_str(), mi * 1e3, "(<= 50 ms)");
+    std::printf("%-44s %13.1fms %14s\n", ("v5.0 first lock-inversion, median, " + name).c_str(), mi * 1e3,
+                "(<= 50 ms)");
     std::printf("%-44s %13.1fms %14s\n", ("v5.0 first deadlock, median, " + name).c_str(), md * 1e3, "(<= 100 ms)");
-    j["first_finding_" + name] = {{"lock_inversion_median_s", mi}, {"deadlock_median_s", md},
-                                  {"lock_inversion_s", inv}, {"deadlock_s", dl}};
+    j["first_finding_" + name] = {
+        {"lock_inversion_median_s", mi}, {"deadlock_median_s", md}, {"lock_inversion_s", inv}, {"deadlock_s", dl}};
   }
   std::ofstream(out) << j.dump(2) << "\n";
   std::printf("\nwritten: %s\n", out.c_str());

@@ -8,8 +8,8 @@
 
 namespace ovlfuzz {
 
-Execution::Execution(const World& world, const Program& program, Strategy& strategy,
-                     std::vector<Oracle*> oracles, RunLimits limits)
+Execution::Execution(const World& world, const Program& program, Strategy& strategy, std::vector<Oracle*> oracles,
+                     RunLimits limits)
     : world_(world),
       scheme_(world.scheme()),
       program_(program),
@@ -23,6 +23,12 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
   }
   listen_begin_[kEventKinds] = static_cast<int>(listeners_.size());
   st_.threads.resize(program.threads.size());
+  // Room for what a run usually holds and records, so the vectors do not
+  // grow step by step (allocation was a tenth of a run).
+  size_t ops = 0;
+  for (ThreadState& th : st_.threads) th.held.reserve(8);
+  for (const auto& t : program.threads) ops += t.size();
+  completed_.reserve(ops);
   st_.locks = InitialLockWords(world);
   st_.flags = world.InitialFlags();
   st_.frozen.assign(world.supers(), 0);
@@ -85,8 +91,12 @@ int64_t StepsHint(const World& world, const Program& program) {
 }
 
 void Execution::Run() {
-  strategy_.Begin(threads(), StepsHint(world_, program_));
+  const int64_t hint = StepsHint(world_, program_);
+  strategy_.Begin(threads(), hint);
+  st_.schedule.reserve(static_cast<size_t>(std::min<int64_t>(hint, limits_.max_steps)));
+  st_.decision_steps.reserve(st_.schedule.capacity());
   std::vector<int> runnable;
+  runnable.reserve(threads());
   while (NextRunnable(&runnable)) {
     if (st_.step >= limits_.max_steps) {
       Emit(MakeEvent(EventKind::kBudget, -1));
@@ -181,7 +191,9 @@ void Execution::EndOp(int t, bool failed) {
 int Execution::Entity(const Frame& f, const Ref& ref) const { return RefEntity(world_, f, ref); }
 int Execution::Inode(const Frame& f, const Ref& ref) const { return RefInode(world_, f, ref); }
 int Execution::ResolveLock(const Frame& f, const LockRef& lr) const { return ovlfuzz::ResolveLock(world_, f, lr); }
-bool Execution::EvalCond(const Frame& f, int cond) const { return ovlfuzz::EvalCond(world_, st_.flags, st_.frozen, f, cond, footprint_); }
+bool Execution::EvalCond(const Frame& f, int cond) const {
+  return ovlfuzz::EvalCond(world_, st_.flags, st_.frozen, f, cond, footprint_);
+}
 
 void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f) {
   TakeLock(st_.locks[inst], t, read);
@@ -449,8 +461,10 @@ void Execution::RunSlice(int t, bool acquired) {
         int inode = Inode(f, in.ref);
         bool set = in.op == Opc::kSetXattr;
         if (footprint_) footprint_->inodes_written |= Footprint::Bit(inode);
-        if (set) st_.flags[inode] |= uint64_t{1} << in.bit;
-        else st_.flags[inode] &= ~(uint64_t{1} << in.bit);
+        if (set)
+          st_.flags[inode] |= uint64_t{1} << in.bit;
+        else
+          st_.flags[inode] &= ~(uint64_t{1} << in.bit);
         Event e = MakeEvent(EventKind::kXattr, t);
         e.inode = inode;
         e.bit = in.bit;

@@ -91,8 +91,8 @@ int64_t StepsHint(const World& world, const Program& program);
 
 class Execution {
  public:
-  Execution(const World& world, const Program& program, Strategy& strategy,
-            std::vector<Oracle*> oracles, RunLimits limits = {});
+  Execution(const World& world, const Program& program, Strategy& strategy, std::vector<Oracle*> oracles,
+            RunLimits limits = {});
   ~Execution();
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
@@ -137,6 +137,14 @@ class Execution {
   int64_t preemptions() const { return st_.preemptions; }
   int last_thread() const { return st_.last_thread; }
   const std::vector<uint8_t>& schedule() const { return st_.schedule; }
+  // Moves the schedule and decision steps out, for a result that outlives
+  // the execution (RunOnce); schedule() is empty afterwards.
+  void TakeSchedule(std::vector<uint8_t>* schedule, std::vector<int64_t>* decision_steps) {
+    *schedule = std::move(st_.schedule);
+    *decision_steps = std::move(st_.decision_steps);
+    st_.schedule.clear();
+    st_.decision_steps.clear();
+  }
   // The step at which each schedule() decision was taken.
   const std::vector<int64_t>& decision_steps() const { return st_.decision_steps; }
   // (thread, op_index) in the order ops completed.

@@ -21,11 +21,11 @@ class BlockedObserver : public Oracle {
     const ThreadState& me = x.thread(e.thread);
     uint64_t h = 0x9e3779b97f4a7c15ULL * (1 + static_cast<uint64_t>(e.cls));
     h ^= me.held.empty() ? 0 : static_cast<uint64_t>(me.held.back().cls + 1) << 20;
-    std::vector<int> waiting;
+    int waiting[kMaxThreads], n = 0;
     for (int t = 0; t < x.threads(); ++t)
-      if (x.thread(t).status == ThreadState::Status::kBlocked) waiting.push_back(x.thread(t).want_cls);
-    std::sort(waiting.begin(), waiting.end());
-    for (int c : waiting) h = (h ^ static_cast<uint64_t>(c + 1)) * 0x100000001b3ULL;
+      if (x.thread(t).status == ThreadState::Status::kBlocked) waiting[n++] = x.thread(t).want_cls;
+    std::sort(waiting, waiting + n);
+    for (int i = 0; i < n; ++i) h = (h ^ static_cast<uint64_t>(waiting[i] + 1)) * 0x100000001b3ULL;
     features.push_back(static_cast<int64_t>(h >> 2));
   }
   void Collect(const Execution&, std::vector<Finding>*) override {}
@@ -51,8 +51,8 @@ Program SerialReference(const World& world, const Program& program,
   return ref;
 }
 
-RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
-                  const RunLimits& limits, const std::vector<Oracle*>& observers) {
+RunResult RunOnce(const World& world, const Program& program, Strategy& strategy, const RunLimits& limits,
+                  const std::vector<Oracle*>& observers) {
   LockInversionOracle inversion;
   SkippedXattrOracle skipped;
   BlockedObserver blocked;
@@ -78,13 +78,12 @@ RunResult RunOnce(const World& world, const Program& program, Strategy& strategy
   // Kinds without a lock cycle: the signature already names the root cause.
   for (Finding& f : r.findings)
     if (f.bug.empty()) f.bug = f.signature;
-  r.schedule = x.schedule();
-  r.decision_steps = x.decision_steps();
+  x.TakeSchedule(&r.schedule, &r.decision_steps);
   r.steps = x.steps();
   r.preemptions = x.preemptions();
   r.diverged = x.diverged();
   r.skipped_updates = skipped.skipped_updates();
-  r.edges = inversion.graph().edges();
+  r.edges = inversion.TakeEdges();
   r.blocking_features = std::move(blocked.features);
   return r;
 }

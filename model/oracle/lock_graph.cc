@@ -96,6 +96,11 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
     return closes;
   }
   const int e = static_cast<int>(order_.size());
+  if (order_.empty()) {  // a run adds a few dozen edges: grow once, not five times
+    order_.reserve(32);
+    kinds_.reserve(32);
+    next_.reserve(32);
+  }
   order_.push_back(link);
   if (2 * order_.size() > slots_.size()) {
     Grow();  // re-inserts order_, e included

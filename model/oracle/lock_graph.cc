@@ -85,7 +85,8 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   if (from == to) {
     cycle->assign(1, link);
     closes = true;
-  } else if (FindStrongPath(to, from, link.recursive, link.from_read, &path_)) {
+  } else if (static_cast<size_t>(to) < head_.size() && head_[to] >= 0 &&  // a class with no successors closes nothing
+             FindStrongPath(to, from, link.recursive, link.from_read, &path_)) {
     cycle->clear();
     cycle->push_back(link);  // #0: the new lock, acquired while `from` is held
     for (size_t i = 1; i < path_.size(); ++i) cycle->push_back(order_[EdgeIndex(path_[i - 1], path_[i])]);

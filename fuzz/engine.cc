@@ -1,5 +1,6 @@
 #include "fuzz/engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -108,6 +109,13 @@ void RunInput(const uint8_t* data, size_t size) {
     int op = in.program.threads[l.site.thread][l.site.op_index].routine;
     Bump((static_cast<uint64_t>(l.from_cls) << 40) ^ (static_cast<uint64_t>(l.cls) << 20) ^ static_cast<uint64_t>(op));
   }
+  // Each blocking state counts once per run, as the built-in engine counts
+  // it (FuzzSession keeps a set): how often one run revisits a state is not
+  // progress, yet libFuzzer made each count bucket a feature of its own
+  // and kept inputs that differed only in it.
+  std::sort(r.blocking_features.begin(), r.blocking_features.end());
+  r.blocking_features.erase(std::unique(r.blocking_features.begin(), r.blocking_features.end()),
+                            r.blocking_features.end());
   for (int64_t f : r.blocking_features) Bump(static_cast<uint64_t>(f));
   if (r.findings.empty()) return;
 

@@ -15,9 +15,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "model/core/input_error.h"
 #include "model/harness/fuzz_session.h"
@@ -90,9 +91,7 @@ FirstFinding TimeToFindings(const ovlfuzz::World& w, ovlfuzz::StrategyKind kind,
     if (f.kind == ovlfuzz::FindingKind::kDeadlock && r.deadlock_s < 0) r.deadlock_s = Since(t);
   };
   hooks.poll_every = 1;
-  hooks.should_stop = [&](const ovlfuzz::FuzzStats&) {
-    return (r.inversion_s >= 0 && r.deadlock_s >= 0) || Since(t) > 30;
-  };
+  hooks.should_stop = [&](const ovlfuzz::FuzzStats&) { return (r.inversion_s >= 0 && r.deadlock_s >= 0) || Since(t) > 30; };
   ovlfuzz::FuzzSession(w, "v5.0", cfg, hooks).Run();
   return r;
 }
@@ -117,14 +116,14 @@ int main(int argc, char** argv) {
     } else if (!a.empty() && a[0] != '-') {
       out = a;
     } else {
-      std::fprintf(stderr,
-                   "ovlfuzz_bench: error: unknown argument %s\nusage: ovlfuzz_bench [OUT] [--libfuzzer-exec-per-s X]\n",
-                   a.c_str());
+      std::fprintf(stderr, "ovlfuzz_bench: error: unknown argument %s\n", a.c_str());
+      std::fprintf(stderr, "usage: ovlfuzz_bench [OUT] [--libfuzzer-exec-per-s X]\n");
       return 2;
     }
   }
-  ovlfuzz::SchemeSet schemes(
-      [](const std::string& p) -> std::string { throw ovlfuzz::InputError(p, 1, 1, "built-in schemes only"); });
+  ovlfuzz::SchemeSet schemes([](const std::string& p) -> std::string {
+    throw ovlfuzz::InputError(p, 1, 1, "built-in schemes only");
+  });
   const ovlfuzz::World& v50 = schemes.Load("v5.0");
   const ovlfuzz::World& mainline = schemes.Load("mainline");
 
@@ -135,8 +134,7 @@ int main(int argc, char** argv) {
                    {"mainline", {{"steps_per_s", tm.steps_per_s}, {"runs_per_s", tm.runs_per_s}}}};
   std::printf("%-44s %14s %14s\n", "measure", "value", "ratio");
   std::printf("%-44s %14.3g %14s\n", "Boost.Context fiber switches/s (baseline)", fibers, "1");
-  std::printf("%-44s %14.3g %13.2fx\n", "model steps/s, v5.0, 3 threads x 8 ops", tv.steps_per_s,
-              tv.steps_per_s / fibers);
+  std::printf("%-44s %14.3g %13.2fx\n", "model steps/s, v5.0, 3 threads x 8 ops", tv.steps_per_s, tv.steps_per_s / fibers);
   std::printf("%-44s %14.3g %13.2fx\n", "model steps/s, mainline", tm.steps_per_s, tm.steps_per_s / fibers);
   std::printf("%-44s %14.0f %14s\n", "runs/s, v5.0 (target >= 50k)", tv.runs_per_s, "");
   std::printf("%-44s %14.0f %14s\n", "runs/s, mainline", tm.runs_per_s, "");
@@ -156,11 +154,10 @@ int main(int argc, char** argv) {
     }
     std::string name = ovlfuzz::StrategyName(kind);
     double mi = Median(inv), md = Median(dl);
-    std::printf("%-44s %13.1fms %14s\n", ("v5.0 first lock-inversion, median, " + name).c_str(), mi * 1e3,
-                "(<= 50 ms)");
+    std::printf("%-44s %13.1fms %14s\n", ("v5.0 first lock-inversion, median, " + name).c_str(), mi * 1e3, "(<= 50 ms)");
     std::printf("%-44s %13.1fms %14s\n", ("v5.0 first deadlock, median, " + name).c_str(), md * 1e3, "(<= 100 ms)");
-    j["first_finding_" + name] = {
-        {"lock_inversion_median_s", mi}, {"deadlock_median_s", md}, {"lock_inversion_s", inv}, {"deadlock_s", dl}};
+    j["first_finding_" + name] = {{"lock_inversion_median_s", mi}, {"deadlock_median_s", md},
+                                  {"lock_inversion_s", inv}, {"deadlock_s", dl}};
   }
   std::ofstream(out) << j.dump(2) << "\n";
   std::printf("\nwritten: %s\n", out.c_str());

@@ -11,8 +11,9 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/cli_common.h"
 #include "cli/graphviz.h"
@@ -21,8 +22,8 @@
 #include "model/core/input_error.h"
 #include "model/harness/fuzz_session.h"
 #include "model/harness/replay.h"
-#include "model/oracle/signature.h"
 #include "model/program/generate.h"
+#include "model/oracle/signature.h"
 #include "model/report/html_report.h"
 #include "model/report/json_report.h"
 #include "model/report/text_report.h"
@@ -163,28 +164,28 @@ std::string SessionId() {
 
 int CmdFuzz(const std::vector<std::string>& args) {
   po::options_description opts("options");
-  opts.add_options()("scheme", po::value<std::string>()->required(),
-                     "built-in scheme name (see 'ovlfuzz schemes') or a .scheme file")(
-      "seconds", po::value<double>(), "time budget in seconds (default 20 unless --runs is given)")(
-      "runs", po::value<int64_t>(), "number of runs (deterministic for a given --seed)")(
-      "seed", po::value<uint64_t>()->default_value(1), "seed of the session")(
-      "threads", po::value<int>()->default_value(3), "maximum model threads per program (1-8)")(
-      "ops", po::value<int>()->default_value(4), "maximum ops per thread (1-32)")(
-      "strategy", po::value<std::string>()->default_value("pct"), "scheduling strategy: random or pct")(
-      "pct-depth", po::value<int>()->default_value(3), "PCT bug depth d (1-16)")(
-      "max-steps", po::value<int64_t>()->default_value(RunLimits{}.max_steps), "step budget per run (beyond: hang)")(
-      "out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and summary.json")(
-      "engine", po::value<std::string>()->default_value("controlled"),
-      "controlled (deterministic scheduler, all oracles) or threads (real OS threads, watchdog; the baseline)")(
-      "corpus", po::value<std::string>()->default_value(""),
-      "corpus directory: its .ovl programs seed the session (kept only if they add coverage), and the "
-      "session's corpus entries are added to it at the end (no file in it is ever deleted)")(
-      "report", po::value<std::string>()->default_value(""),
-      "also write reports next to each artifact: json, html or json,html")(
-      "stop-at-first", "stop after the run that produced the first finding (its artifacts and summary are written)")(
-      "check-expect",
-      "exit 0 when the finding kinds found equal the scheme's expect: line, 1 otherwise "
-      "(printed as expected vs found)")("quiet,q", "no progress lines");
+  opts.add_options()
+      ("scheme", po::value<std::string>()->required(), "built-in scheme name (see 'ovlfuzz schemes') or a .scheme file")
+      ("seconds", po::value<double>(), "time budget in seconds (default 20 unless --runs is given)")
+      ("runs", po::value<int64_t>(), "number of runs (deterministic for a given --seed)")
+      ("seed", po::value<uint64_t>()->default_value(1), "seed of the session")
+      ("threads", po::value<int>()->default_value(3), "maximum model threads per program (1-8)")
+      ("ops", po::value<int>()->default_value(4), "maximum ops per thread (1-32)")
+      ("strategy", po::value<std::string>()->default_value("pct"), "scheduling strategy: random or pct")
+      ("pct-depth", po::value<int>()->default_value(3), "PCT bug depth d (1-16)")
+      ("max-steps", po::value<int64_t>()->default_value(RunLimits{}.max_steps), "step budget per run (beyond: hang)")
+      ("out", po::value<std::string>()->default_value("ovlfuzz-out"), "directory for artifacts and summary.json")
+      ("engine", po::value<std::string>()->default_value("controlled"),
+       "controlled (deterministic scheduler, all oracles) or threads (real OS threads, watchdog; the baseline)")
+      ("corpus", po::value<std::string>()->default_value(""),
+       "corpus directory: its .ovl programs seed the session (kept only if they add coverage), and the "
+       "session's corpus entries are added to it at the end (no file in it is ever deleted)")
+      ("report", po::value<std::string>()->default_value(""),
+       "also write reports next to each artifact: json, html or json,html")
+      ("stop-at-first", "stop after the run that produced the first finding (its artifacts and summary are written)")
+      ("check-expect", "exit 0 when the finding kinds found equal the scheme's expect: line, 1 otherwise "
+                       "(printed as expected vs found)")
+      ("quiet,q", "no progress lines");
   po::positional_options_description pos;
   po::variables_map vm;
   if (!ParseArgs("fuzz", "--scheme NAME|FILE [--seconds N | --runs N] [options]", args, opts, pos, &vm))
@@ -196,8 +197,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
   cfg.gen.max_ops = vm["ops"].as<int>();
   cfg.pct_depth = vm["pct-depth"].as<int>();
   cfg.run_limits.max_steps = vm["max-steps"].as<int64_t>();
-  if (cfg.gen.max_threads < 1 || cfg.gen.max_threads > kMaxThreads)
-    throw UsageError("--threads must be in 1.." + std::to_string(kMaxThreads));
+  if (cfg.gen.max_threads < 1 || cfg.gen.max_threads > kMaxThreads) throw UsageError("--threads must be in 1.." + std::to_string(kMaxThreads));
   if (cfg.gen.max_ops < 1 || cfg.gen.max_ops > kMaxOpsPerThread) throw UsageError("--ops must be in 1..32");
   if (cfg.pct_depth < 1 || cfg.pct_depth > 16) throw UsageError("--pct-depth must be in 1..16");
   if (cfg.run_limits.max_steps < 1) throw UsageError("--max-steps must be positive");
@@ -223,12 +223,9 @@ int CmdFuzz(const std::vector<std::string>& args) {
     for (size_t i = 0; i < list.size();) {
       size_t j = list.find(',', i);
       std::string item = list.substr(i, j == std::string::npos ? std::string::npos : j - i);
-      if (item == "json")
-        report_json = true;
-      else if (item == "html")
-        report_html = true;
-      else
-        throw UsageError("--report takes json, html or json,html; got '" + item + "'");
+      if (item == "json") report_json = true;
+      else if (item == "html") report_html = true;
+      else throw UsageError("--report takes json, html or json,html; got '" + item + "'");
       i = j == std::string::npos ? list.size() : j + 1;
     }
   }
@@ -241,7 +238,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
   std::vector<Program> seeds;
   for (const std::string& path : CorpusFiles(corpus_dir)) {
     const std::string data = ReadFile(path);
-    if (!LooksText(data)) throw InputError(path, 1, 1, "not an ovlfuzz text program (a corpus holds .ovl text)");
+    if (!LooksText(data))
+      throw InputError(path, 1, 1, "not an ovlfuzz text program (a corpus holds .ovl text)");
     Replayable r = LoadReplayable(data, path, scheme_ref, Schemes());
     seeds.push_back(r.repro.program);
   }
@@ -260,8 +258,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
     std::snprintf(line, sizeof line,
                   "[%s] %6.1fs  runs %lld (%.0f/s)  bugs %zu (signatures %zu)  lock edges %zu  corpus %zu  "
                   "skipped-xattr %lld",
-                  world.scheme().name.c_str(), t, static_cast<long long>(s.runs), t > 0 ? s.runs / t : 0.0, s.bugs,
-                  s.findings, s.edges, s.corpus, static_cast<long long>(s.skipped_updates));
+                  world.scheme().name.c_str(), t, static_cast<long long>(s.runs), t > 0 ? s.runs / t : 0.0,
+                  s.bugs, s.findings, s.edges, s.corpus, static_cast<long long>(s.skipped_updates));
     if (!quiet || final) std::cerr << line << (final ? "  done" : "") << "\n";
   };
 
@@ -279,8 +277,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
   hooks.on_finding = [&](const Finding& f, const Repro& repro_in, const Program& program, const FuzzStats& at) {
     ReportContext ctx(world, program);
     Repro repro = repro_in;
-    repro.comments = {"# ovlfuzz reproducer: " + std::string(FindingKindName(f.kind)), "# " + ctx.Short(f),
-                      "# signature: " + f.signature};
+    repro.comments = {"# ovlfuzz reproducer: " + std::string(FindingKindName(f.kind)),
+                      "# " + ctx.Short(f), "# signature: " + f.signature};
     std::string artifact = out_dir + "/" + FindingKindName(f.kind) + "-" + SignatureHash(f.signature) + ".ovl";
     bool fresh = WriteExclusive(artifact, FormatRepro(world, repro));
     // The first signature of a root bug gets the full lockdep report; later
@@ -303,7 +301,8 @@ int CmdFuzz(const std::vector<std::string>& args) {
       RunResult rr = RunOnce(world, repro.program, *strategy, cfg.run_limits, {&trace});
       if (report_json) WriteExclusive(base + ".json", RenderJsonReport(world, repro, rr, replay));
       if (report_html)
-        WriteExclusive(base + ".html", RenderHtmlReport(world, repro, rr, trace.events(), replay, InlineSvgOrEmpty));
+        WriteExclusive(base + ".html",
+                       RenderHtmlReport(world, repro, rr, trace.events(), replay, InlineSvgOrEmpty));
     }
     std::cout << "replay: ovlfuzz replay " << ShellQuote(artifact) << "\n\n" << std::flush;
     found.push_back({FindingKindName(f.kind), f.signature, f.bug, artifact, elapsed(), at.runs});
@@ -359,8 +358,7 @@ int CmdFuzz(const std::vector<std::string>& args) {
   WriteAtomic(out_dir + "/summary.json", text);
   std::cout << "ovlfuzz fuzz: scheme " << world.scheme().name << ": " << s.runs << " runs in "
             << static_cast<int64_t>(total * 10) / 10.0 << "s, " << s.bugs << " bug(s) in " << found.size()
-            << " distinct signature(s)"
-            << (sig ? std::string(", interrupted by ") + summary["signal"].get<std::string>() : "")
+            << " distinct signature(s)" << (sig ? std::string(", interrupted by ") + summary["signal"].get<std::string>() : "")
             << "; summary: " << out_dir << "/summary.json (this session: " << own << ")\n";
   if (sig != 0) return kExitInterrupted + sig;
   if (vm.count("check-expect")) {

@@ -9,6 +9,7 @@
 #include "model/oracle/lock_graph.h"
 #include "model/oracle/lock_inversion.h"
 #include "model/oracle/oracle.h"
+#include "model/verify/calls.h"
 #include "model/verify/program_compact.h"
 #include "model/verify/state_key.h"
 #include "model/verify/visited_set.h"
@@ -76,14 +77,8 @@ class Explorer : public Oracle {
         replay_(MakeReplayStrategy({})),
         limits_(o.limits) {
     limits_.tsan = false;
+    calls_ = ChoosableCalls(world, o);
     const Scheme& s = world.scheme();
-    for (size_t r = 0; r < s.routines.size(); ++r) {
-      const Routine& rt = s.routines[r];
-      if (!rt.is_op) continue;
-      if (!o.only_ops.empty() && std::find(o.only_ops.begin(), o.only_ops.end(), static_cast<int>(r)) == o.only_ops.end())
-        continue;
-      AddCalls(static_cast<int>(r), 0, OpCall{static_cast<int16_t>(r), {0, 0, 0}});
-    }
     // Whether any failed trylock can skip an xattr update (possibly in a
     // helper routine): only then is the serial reference tracked.
     for (const Routine& rt : s.routines)
@@ -187,31 +182,6 @@ class Explorer : public Oracle {
   void Collect(const Execution&, std::vector<Finding>*) override {}
 
  private:
-  bool ArgAllowed(ParamType type, int v) const {
-    auto below = [](int v, int limit) { return limit < 0 || v < limit; };
-    switch (type) {
-      case ParamType::kFile: return below(v, o_.files);
-      case ParamType::kDir: return below(v, o_.dirs);
-      case ParamType::kPipe: return below(v, o_.pipes);
-      case ParamType::kNode:
-        return v < world_.files() ? below(v, o_.files) : below(v - world_.files(), o_.dirs);
-    }
-    return true;
-  }
-
-  void AddCalls(int routine, size_t param, OpCall call) {
-    const Routine& rt = world_.scheme().routines[routine];
-    if (param == rt.params.size()) {
-      calls_.push_back(call);
-      return;
-    }
-    for (int v = 0; v < world_.ArgDomain(rt.params[param]); ++v) {
-      if (!ArgAllowed(rt.params[param], v)) continue;
-      call.args[param] = static_cast<uint8_t>(v);
-      AddCalls(routine, param + 1, call);
-    }
-  }
-
   void Search(int phase) {
     phase_ = phase;
     result_.stats.phase = phase;

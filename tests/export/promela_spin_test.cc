@@ -77,6 +77,8 @@ struct Case {
   int threads, ops;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.scheme << " " << c.threads << "x" << c.ops; }
+
 std::string CaseName(const ::testing::TestParamInfo<Case>& info) {
   std::string s = info.param.scheme;
   for (char& c : s)

@@ -147,6 +147,7 @@ std::string ExitStatusHelp(const std::string& cmd) {
       {"verify", {"0  no finding within the bounds (--check-expect: the kinds found equal expect:)",
                   "1  finding(s) (--check-expect: found kinds differ from expect:)", "2  bad usage or input",
                   "3  cut short (--max-seconds): nothing proven"}},
+      {"export", {"0  written", "2  bad usage or input"}},
       {"diff", {"0  B adds no bug", "1  B adds a bug A does not have", "2  bad usage or input"}},
       {"explain", {"0  every scheme is absent or not-expressible", "1  reproduced on some scheme",
                    "2  bad usage or input", "3  some scheme is not-found (the budget ended first)"}},

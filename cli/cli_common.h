@@ -79,6 +79,7 @@ int CmdConvert(const std::vector<std::string>& args);
 int CmdMinimize(const std::vector<std::string>& args);
 int CmdTriage(const std::vector<std::string>& args);
 int CmdVerify(const std::vector<std::string>& args);
+int CmdExport(const std::vector<std::string>& args);
 int CmdDiff(const std::vector<std::string>& args);
 int CmdExplain(const std::vector<std::string>& args);
 int CmdHitrate(const std::vector<std::string>& args);

@@ -21,6 +21,7 @@ const char kUsage[] =
     "  minimize      shrink a reproducer's program and schedule, keeping its finding\n"
     "  triage        replay every artifact in a directory, group by signature\n"
     "  verify        explore every program and schedule within bounds (exhaustive, reduced)\n"
+    "  export        write verify's state space as a Promela model for SPIN (--format promela)\n"
     "  diff          compare the findings of two schemes on the same programs\n"
     "  explain       turn a lockdep splat into a model reproducer, or prove its chain absent\n"
     "  hitrate       how often a randomized strategy hits a reproducer's bug, vs PCT's bound\n"
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     if (cmd == "minimize") return CmdMinimize(args);
     if (cmd == "triage") return CmdTriage(args);
     if (cmd == "verify") return CmdVerify(args);
+    if (cmd == "export") return CmdExport(args);
     if (cmd == "diff") return CmdDiff(args);
     if (cmd == "explain") return CmdExplain(args);
     if (cmd == "hitrate") return CmdHitrate(args);

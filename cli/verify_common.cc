@@ -354,6 +354,37 @@ VerifyOptions VerifyBoundsFrom(const po::variables_map& vm, const World& world) 
   return o;
 }
 
+namespace {
+constexpr int kFindingKinds = static_cast<int>(FindingKind::kUnprotectedModification) + 1;
+}  // namespace
+
+uint32_t ParseOracleKinds(const std::string& list) {
+  uint32_t kinds = 0;
+  for (size_t i = 0; i <= list.size();) {
+    size_t j = list.find(',', i);
+    std::string name = list.substr(i, j == std::string::npos ? std::string::npos : j - i);
+    i = j == std::string::npos ? list.size() + 1 : j + 1;
+    int found = -1;
+    for (int k = 0; k < kFindingKinds; ++k)
+      if (name == FindingKindName(static_cast<FindingKind>(k))) found = k;
+    if (found < 0) {
+      std::string all;
+      for (int k = 0; k < kFindingKinds; ++k)
+        all += (k ? "," : "") + std::string(FindingKindName(static_cast<FindingKind>(k)));
+      throw UsageError("--oracles: unknown finding kind '" + name + "' in '" + list + "' (kinds: " + all + ")");
+    }
+    kinds |= 1u << found;
+  }
+  return kinds;
+}
+
+std::string OracleKindNames(uint32_t kinds) {
+  std::string out;
+  for (int k = 0; k < kFindingKinds; ++k)
+    if ((kinds >> k) & 1) out += (out.empty() ? "" : ",") + std::string(FindingKindName(static_cast<FindingKind>(k)));
+  return out;
+}
+
 std::string DescribeBounds(const World& world, const VerifyOptions& o) {
   const Scheme& s = world.scheme();
   int total = 0;
@@ -373,6 +404,7 @@ std::string DescribeBounds(const World& world, const VerifyOptions& o) {
   auto n = [](int limit, int all) { return limit < 0 ? all : limit; };
   d << ", args from " << n(o.files, world.files()) << " file(s), " << n(o.dirs, world.dirs()) << " dir(s), "
     << n(o.pipes, world.pipes()) << " pipe(s)";
+  if (o.kinds) d << ", oracles " << OracleKindNames(o.kinds);
   return d.str();
 }
 

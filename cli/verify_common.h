@@ -18,6 +18,13 @@ namespace ovlfuzz::cli {
 void AddVerifyBoundOptions(boost::program_options::options_description* opts);
 // Throws UsageError for values out of range or unknown op names.
 VerifyOptions VerifyBoundsFrom(const boost::program_options::variables_map& vm, const World& world);
+// --oracles: a comma-separated list of finding kinds (the names of the
+// scheme's expect: line) as a VerifyOptions::kinds mask. Throws UsageError
+// for an unknown or empty name.
+uint32_t ParseOracleKinds(const std::string& list);
+// The kinds of a mask, comma-separated, in FindingKind order.
+std::string OracleKindNames(uint32_t kinds);
+
 // "up to 3 threads x 3 ops, no preemption bound, ops write,fsync (2 of 18),
 // args from 1 file, 1 dir, 1 pipe"
 std::string DescribeBounds(const World& world, const VerifyOptions& o);

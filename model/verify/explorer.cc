@@ -9,6 +9,7 @@
 #include "model/oracle/lock_graph.h"
 #include "model/oracle/lock_inversion.h"
 #include "model/oracle/oracle.h"
+#include "model/verify/calls.h"
 #include "model/verify/program_compact.h"
 #include "model/verify/state_key.h"
 #include "model/verify/visited_set.h"
@@ -76,19 +77,14 @@ class Explorer : public Oracle {
         replay_(MakeReplayStrategy({})),
         limits_(o.limits) {
     limits_.tsan = false;
+    calls_ = ChoosableCalls(world, o);
     const Scheme& s = world.scheme();
-    for (size_t r = 0; r < s.routines.size(); ++r) {
-      const Routine& rt = s.routines[r];
-      if (!rt.is_op) continue;
-      if (!o.only_ops.empty() && std::find(o.only_ops.begin(), o.only_ops.end(), static_cast<int>(r)) == o.only_ops.end())
-        continue;
-      AddCalls(static_cast<int>(r), 0, OpCall{static_cast<int16_t>(r), {0, 0, 0}});
-    }
     // Whether any failed trylock can skip an xattr update (possibly in a
     // helper routine): only then is the serial reference tracked.
     for (const Routine& rt : s.routines)
       for (const Instr& in : rt.code)
         if (in.op == Opc::kTrylock && in.fallback == Fallback::kSkip && !in.skipped_xattrs.empty()) can_skip_ = true;
+    can_skip_ = can_skip_ && Wants(FindingKind::kSkippedXattr);
   }
 
   VerifyResult Run() {
@@ -109,7 +105,8 @@ class Explorer : public Oracle {
           scc_.insert(g.begin(), g.end());
         }
       phase2 = !live_goals_.empty();
-    } else if (o_.only_phase == 0 && o_.reduce && !stop_ && (o_.all || result_.findings.empty())) {
+    } else if (o_.only_phase == 0 && o_.reduce && !stop_ && (o_.all || result_.findings.empty()) &&
+               Wants(FindingKind::kLockInversion)) {
       std::vector<uint64_t> cyclic = CyclicEdges(result_.union_edges);
       scc_.insert(cyclic.begin(), cyclic.end());
       phase2 = !scc_.empty();
@@ -129,12 +126,13 @@ class Explorer : public Oracle {
   void OnEvent(const Event& e, const Execution& x) override {
     switch (e.kind) {
       case EventKind::kAttempt: {
+        if (!tracks_locks_) break;
         const ThreadState& th = x.thread(e.thread);
         int op = program_.threads[e.thread][e.op_index].routine;
         if (const HeldLock* h = HeldOfClass(th.held, e.cls); h && !RecursionAllowed(*h, e.recursive)) {
           const uint64_t self = static_cast<uint64_t>(e.cls) << 32 | static_cast<uint32_t>(e.cls);
           if (!goal_mode_) {
-            if (phase_ == 1) candidate_ = true;  // possible recursive locking
+            if (phase_ == 1 && Wants(FindingKind::kRecursiveLocking)) candidate_ = true;  // possible recursive locking
           } else if (phase_ == 1) {
             union_.insert(self);
           } else if (scc_.count(self)) {
@@ -156,11 +154,16 @@ class Explorer : public Oracle {
       }
       case EventKind::kModify:
       case EventKind::kXattr:
-        if (phase_ == 1 && !goal_mode_ && UnprotectedModification(e, x) >= 0) candidate_ = true;
+        if (phase_ == 1 && !goal_mode_ &&
+            (Wants(FindingKind::kMissedTrylock) || Wants(FindingKind::kUnprotectedModification)) &&
+            UnprotectedModification(e, x) >= 0)
+          candidate_ = true;
         break;
       case EventKind::kBadUnlock:
       case EventKind::kSchemeError:
-        if (phase_ == 1 && !goal_mode_) candidate_ = true;
+        if (phase_ == 1 && !goal_mode_ &&
+            Wants(e.kind == EventKind::kBadUnlock ? FindingKind::kBadUnlock : FindingKind::kSchemeError))
+          candidate_ = true;
         break;
       case EventKind::kSkipped:
         if (e.skipped && !e.skipped->empty()) {
@@ -187,30 +190,7 @@ class Explorer : public Oracle {
   void Collect(const Execution&, std::vector<Finding>*) override {}
 
  private:
-  bool ArgAllowed(ParamType type, int v) const {
-    auto below = [](int v, int limit) { return limit < 0 || v < limit; };
-    switch (type) {
-      case ParamType::kFile: return below(v, o_.files);
-      case ParamType::kDir: return below(v, o_.dirs);
-      case ParamType::kPipe: return below(v, o_.pipes);
-      case ParamType::kNode:
-        return v < world_.files() ? below(v, o_.files) : below(v - world_.files(), o_.dirs);
-    }
-    return true;
-  }
-
-  void AddCalls(int routine, size_t param, OpCall call) {
-    const Routine& rt = world_.scheme().routines[routine];
-    if (param == rt.params.size()) {
-      calls_.push_back(call);
-      return;
-    }
-    for (int v = 0; v < world_.ArgDomain(rt.params[param]); ++v) {
-      if (!ArgAllowed(rt.params[param], v)) continue;
-      call.args[param] = static_cast<uint8_t>(v);
-      AddCalls(routine, param + 1, call);
-    }
-  }
+  bool Wants(FindingKind k) const { return o_.kinds == 0 || ((o_.kinds >> static_cast<int>(k)) & 1) != 0; }
 
   void Search(int phase) {
     phase_ = phase;
@@ -286,14 +266,15 @@ class Explorer : public Oracle {
       ++result_.stats.schedules;
       if (goal_mode_) return;  // goals are checked as their edges appear
       if (!o_.reduce) Replay();
-      else if (!x_->all_done() || (can_skip_ && !extras_.skips.empty() && ReferenceDiffers())) {
+      else if ((!x_->all_done() && Wants(FindingKind::kDeadlock)) ||
+               (can_skip_ && !extras_.skips.empty() && ReferenceDiffers())) {
         if (phase_ == 1) Replay();
       }
       return;
     }
     if (x_->steps() >= limits_.max_steps) {
       ++result_.stats.schedules;
-      if (phase_ == 1 && !goal_mode_) Replay();  // a hang
+      if (phase_ == 1 && !goal_mode_ && Wants(FindingKind::kHang)) Replay();  // a hang
       return;
     }
     uint8_t todo = 0;
@@ -529,6 +510,7 @@ class Explorer : public Oracle {
   }
 
   void Keep(Finding f, const RunResult& r) {
+    if (!Wants(f.kind)) return;
     if (!signatures_.insert(f.signature).second) return;
     VerifyFinding vf;
     vf.finding = std::move(f);
@@ -543,6 +525,11 @@ class Explorer : public Oracle {
   const World& world_;
   const VerifyOptions& o_;
   const bool goal_mode_ = !o_.goals.empty();
+  // Lock-order edges and recursion checks: needed for goals and for the
+  // lock-inversion and recursive-locking kinds only.
+  const bool tracks_locks_ = goal_mode_ || o_.kinds == 0 ||
+                             (o_.kinds & (1u << static_cast<int>(FindingKind::kLockInversion) |
+                                          1u << static_cast<int>(FindingKind::kRecursiveLocking))) != 0;
   std::vector<std::vector<uint64_t>> live_goals_;  // goals phase 1 found every edge of
   const VerifyProgress& progress_;
   std::unique_ptr<Strategy> replay_;

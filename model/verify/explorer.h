@@ -67,6 +67,12 @@ struct VerifyOptions {
   // fixed, no op choices); threads/ops/only_ops are then ignored.
   const Program* fixed_program = nullptr;
   bool all = false;      // keep going after the first finding
+  // Finding kinds to look for, a bit (1u << FindingKind) each; 0: every
+  // kind. The history only other kinds need (phase 2's lock-order edges,
+  // the serial reference of the skipped-xattr oracle) is not tracked, so a
+  // deadlock-only search (`verify --oracles deadlock`, SPIN's invalid end
+  // states) checks a state property over a smaller space.
+  uint32_t kinds = 0;
   // This process takes the top-level subtrees i with i % jobs == job.
   int job = 0;
   int jobs = 1;

@@ -439,24 +439,14 @@ class Flattener {
         Stmt("goto C" + std::to_string(acq));
         return;
       }
-      case Kind::kAcquire: {  // the first step's acquisition, inside the choice's atomic sequence
+      case Kind::kAcquire:  // the first step's acquisition, inside the choice's atomic sequence
         Stmt("if" + Comment(n.at));
-        Line(":: " + Can(n) + " -> " + Take(n) + ";");
-        ++indent_;
-        Emit(n.next, 1);
-        --indent_;
-        if (n.trylock) {
-          Line(":: else ->");
-          ++indent_;
-          Emit(n.alt, 1);
-          --indent_;
-        } else {
+        if (!EmitAcquireArms(n, "")) {
           const int id = StepId(n.at);
           Line(":: else -> " + std::string(n.read ? "" : Lock(n.inst) + ".ww++; ") + "goto W" + std::to_string(id));
         }
         Line("fi");
         return;
-      }
       case Kind::kUnlock:
         Stmt(Drop({n.inst, n.read}) + ";" + Comment(n.at));
         Emit(n.next, acq);
@@ -512,6 +502,23 @@ class Flattener {
     return s + Frozen(sb) + " = 0";
   }
 
+  // The arms of an acquisition's `if` both kinds of step share: success
+  // takes the lock and goes on; a failed trylock takes its fallback branch.
+  // Returns false for a blocking lock, whose `else` arm (the wait) the
+  // caller writes.
+  bool EmitAcquireArms(const Node& n, const std::string& try_failed_comment) {
+    Line(":: " + Can(n) + " -> " + Take(n) + ";");
+    ++indent_;
+    Emit(n.next, 1);
+    --indent_;
+    if (!n.trylock) return false;
+    Line(":: else ->" + try_failed_comment);
+    ++indent_;
+    Emit(n.alt, 1);
+    --indent_;
+    return true;
+  }
+
   // One step that starts with an acquisition: the attempt, then (for a lock
   // that must wait) the wait inside the same atomic block.
   void EmitStep(const Ctx& at, int id) {
@@ -519,15 +526,7 @@ class Flattener {
     Line("S" + std::to_string(id) + ": atomic {");
     ++indent_;
     Line("if" + Comment(n.at));
-    Line(":: " + Can(n) + " -> " + Take(n) + ";");
-    ++indent_;
-    Emit(n.next, 1);
-    --indent_;
-    if (n.trylock) {
-      Line(":: else ->  /* trylock failed */");
-      ++indent_;
-      Emit(n.alt, 1);
-      --indent_;
+    if (EmitAcquireArms(n, "  /* trylock failed */")) {
       Line("fi");
     } else {
       Line(":: else -> " + std::string(n.read ? "skip" : Lock(n.inst) + ".ww++") + "  /* blocked */");

@@ -193,6 +193,16 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+std::vector<std::string> SplitCommas(const std::string& list) {
+  std::vector<std::string> items;
+  for (size_t i = 0; i <= list.size();) {
+    const size_t j = list.find(',', i);
+    items.push_back(list.substr(i, j == std::string::npos ? std::string::npos : j - i));
+    i = j == std::string::npos ? list.size() + 1 : j + 1;
+  }
+  return items;
+}
+
 std::string ShellQuote(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:+,@") ==
                         std::string::npos)

@@ -67,6 +67,9 @@ int CheckExpect(const std::string& cmd, const Scheme& scheme, const std::set<std
 std::string ShellQuote(const std::string& s);
 
 bool EndsWith(const std::string& s, const std::string& suffix);
+// The items of a comma-separated flag value, empty ones included ("a,,b"
+// has three), so that a caller can refuse a typo instead of ignoring it.
+std::vector<std::string> SplitCommas(const std::string& list);
 
 // How a reproducer names the scheme `ref`: a built-in by name, a file by
 // its absolute path, so the file replays from any directory (and the text

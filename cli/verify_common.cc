@@ -335,10 +335,7 @@ VerifyOptions VerifyBoundsFrom(const po::variables_map& vm, const World& world) 
   const Scheme& s = world.scheme();
   const std::string list = vm["only-ops"].as<std::string>();
   // Given at all, the list must name ops: ",,," is a typo, not "all ops".
-  for (size_t i = 0; !vm["only-ops"].defaulted() && i <= list.size();) {
-    size_t j = list.find(',', i);
-    std::string name = list.substr(i, j == std::string::npos ? std::string::npos : j - i);
-    i = j == std::string::npos ? list.size() + 1 : j + 1;
+  for (const std::string& name : vm["only-ops"].defaulted() ? std::vector<std::string>{} : SplitCommas(list)) {
     if (name.empty()) throw UsageError("--only-ops: empty op name in '" + list + "' (write OP,OP,...)");
     int found = -1;
     for (size_t r = 0; r < s.routines.size(); ++r)
@@ -360,10 +357,7 @@ constexpr int kFindingKinds = static_cast<int>(FindingKind::kUnprotectedModifica
 
 uint32_t ParseOracleKinds(const std::string& list) {
   uint32_t kinds = 0;
-  for (size_t i = 0; i <= list.size();) {
-    size_t j = list.find(',', i);
-    std::string name = list.substr(i, j == std::string::npos ? std::string::npos : j - i);
-    i = j == std::string::npos ? list.size() + 1 : j + 1;
+  for (const std::string& name : SplitCommas(list)) {
     int found = -1;
     for (int k = 0; k < kFindingKinds; ++k)
       if (name == FindingKindName(static_cast<FindingKind>(k))) found = k;

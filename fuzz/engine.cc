@@ -7,11 +7,15 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "fuzz/sha1.h"
 #include "model/core/input_error.h"
 #include "model/harness/minimize.h"
 #include "model/harness/run_once.h"
+#include "model/oracle/oracle.h"
 #include "model/program/binary_codec.h"
 #include "model/program/generate.h"
 #include "model/report/text_report.h"
@@ -42,6 +46,99 @@ void Bump(uint64_t h) {
   uint8_t& c = ovlfuzz_extra_counters[(h * 0x9e3779b97f4a7c15ULL) >> 48];
   if (c != 0xff) ++c;
 }
+
+// The blocking-feature design (OVLFUZZ_BLOCKING_FEATURES; see the counters'
+// comment above), kept selectable so that ci/bench-libfuzzer-study can
+// measure each against the others on the same build:
+//   state      r.blocking_features: waiter's class, the class it holds on
+//              top, the sorted classes every blocked thread waits for
+//   state1024  the same hash folded to 1024 values
+//   multi      state, only while two or more threads are blocked
+//   wanted     the sorted classes every blocked thread waits for
+//   count      the number of blocked threads and the newest waiter's class
+//   pair       the waiter's class and the class it holds on top
+//   paircount  pair and the number of blocked threads
+//   none       no blocking features: lock-order edges only
+enum class Blocking { kState, kState1024, kMulti, kWanted, kCount, kPair, kPairCount, kNone };
+
+Blocking BlockingDesign() {
+  static const Blocking design = [] {
+    const char* v = std::getenv("OVLFUZZ_BLOCKING_FEATURES");
+    const std::string name = v && *v ? v : "state";
+    static const std::pair<const char*, Blocking> kNames[] = {
+        {"state", Blocking::kState},         {"state1024", Blocking::kState1024}, {"multi", Blocking::kMulti},
+        {"wanted", Blocking::kWanted},       {"count", Blocking::kCount},         {"pair", Blocking::kPair},
+        {"paircount", Blocking::kPairCount}, {"none", Blocking::kNone},
+    };
+    for (const auto& [n, b] : kNames)
+      if (name == n) return b;
+    std::fprintf(stderr,
+                 "ovlfuzz: OVLFUZZ_BLOCKING_FEATURES=%s: expected state, state1024, multi, wanted, count, "
+                 "pair, paircount or none\n",
+                 name.c_str());
+    std::exit(2);
+  }();
+  return design;
+}
+
+// OVLFUZZ_ONLY_FINDING=<kind> (e.g. deadlock): only findings of that kind
+// abort, so a study can measure the executions to the first deadlock on a
+// scheme whose lock inversion is found first.
+const char* OnlyFinding() {
+  static const char* kind = std::getenv("OVLFUZZ_ONLY_FINDING");
+  return kind && *kind ? kind : nullptr;
+}
+
+// The designs that need more than r.blocking_features: recomputed from the
+// executor's state at each kBlocked event (RunOnce's own observer keeps
+// only its hash).
+class BlockingObserver : public Oracle {
+ public:
+  explicit BlockingObserver(Blocking design) : design_(design) {}
+  EventMask Interests() const override { return EventBit(EventKind::kBlocked); }
+  void OnEvent(const Event& e, const Execution& x) override {
+    int waiting[kMaxThreads], n = 0;
+    for (int t = 0; t < x.threads(); ++t)
+      if (x.thread(t).status == ThreadState::Status::kBlocked) waiting[n++] = x.thread(t).want_cls;
+    const ThreadState& me = x.thread(e.thread);
+    const uint64_t want = static_cast<uint64_t>(e.cls + 1);
+    const uint64_t top = me.held.empty() ? 0 : static_cast<uint64_t>(me.held.back().cls + 1);
+    const uint64_t count = static_cast<uint64_t>(n);
+    // The high bits keep each design's keys apart from the edge keys.
+    uint64_t h = 0;
+    switch (design_) {
+      case Blocking::kPair:
+        h = (1ULL << 59) | top << 20 | want;
+        break;
+      case Blocking::kPairCount:
+        h = (1ULL << 58) | count << 40 | top << 20 | want;
+        break;
+      case Blocking::kCount:
+        h = (1ULL << 61) | count << 20 | want;
+        break;
+      case Blocking::kWanted:
+        std::sort(waiting, waiting + n);
+        h = 0xcbf29ce484222325ULL;
+        for (int i = 0; i < n; ++i) h = (h ^ static_cast<uint64_t>(waiting[i] + 1)) * 0x100000001b3ULL;
+        h |= 1ULL << 62;
+        break;
+      case Blocking::kMulti:  // BlockedObserver's hash (model/harness/run_once.cc)
+        if (n < 2) return;
+        h = 0x9e3779b97f4a7c15ULL * want ^ top << 20;
+        std::sort(waiting, waiting + n);
+        for (int i = 0; i < n; ++i) h = (h ^ static_cast<uint64_t>(waiting[i] + 1)) * 0x100000001b3ULL;
+        break;
+      default:
+        return;
+    }
+    features.push_back(h);
+  }
+  void Collect(const Execution&, std::vector<Finding>*) override {}
+  std::vector<uint64_t> features;
+
+ private:
+  Blocking design_;
+};
 
 // Scheduler-choice mutations: the other half of the search space.
 bool PerturbChoice(BinaryInput* in, Rng& rng) {
@@ -104,20 +201,38 @@ void RunInput(const uint8_t* data, size_t size) {
   const World& w = TargetWorld();
   BinaryInput in = DecodeBinary(w, data, size);
   auto strategy = MakeByteStrategy(in.choices, in.seed);
-  RunResult r = RunOnce(w, in.program, *strategy);
+  const Blocking design = BlockingDesign();
+  const bool own_observer = design != Blocking::kState && design != Blocking::kState1024 && design != Blocking::kNone;
+  static BlockingObserver* observer = new BlockingObserver(design);
+  static const std::vector<Oracle*>* observers =
+      own_observer ? new std::vector<Oracle*>{observer} : new std::vector<Oracle*>;
+  observer->features.clear();
+  RunResult r = RunOnce(w, in.program, *strategy, {}, *observers);
   for (const ChainLink& l : r.edges) {
     int op = in.program.threads[l.site.thread][l.site.op_index].routine;
     Bump((static_cast<uint64_t>(l.from_cls) << 40) ^ (static_cast<uint64_t>(l.cls) << 20) ^ static_cast<uint64_t>(op));
   }
-  // Each blocking state counts once per run, as the built-in engine counts
+  // Each blocking feature counts once per run, as the built-in engine counts
   // it (FuzzSession keeps a set): how often one run revisits a state is not
   // progress, yet libFuzzer made each count bucket a feature of its own
   // and kept inputs that differed only in it.
-  std::sort(r.blocking_features.begin(), r.blocking_features.end());
-  r.blocking_features.erase(std::unique(r.blocking_features.begin(), r.blocking_features.end()),
-                            r.blocking_features.end());
-  for (int64_t f : r.blocking_features) Bump(static_cast<uint64_t>(f));
+  static std::vector<uint64_t>& features = *new std::vector<uint64_t>;
+  features.clear();
+  if (design == Blocking::kState || design == Blocking::kState1024) {
+    for (int64_t f : r.blocking_features)
+      features.push_back(design == Blocking::kState ? static_cast<uint64_t>(f) : (1ULL << 60) | (f & 1023));
+  } else if (own_observer) {
+    features.swap(observer->features);
+  }
+  std::sort(features.begin(), features.end());
+  features.erase(std::unique(features.begin(), features.end()), features.end());
+  for (uint64_t f : features) Bump(f);
   if (r.findings.empty()) return;
+  if (const char* only = OnlyFinding()) {
+    bool hit = false;
+    for (const Finding& f : r.findings) hit |= std::strcmp(FindingKindName(f.kind), only) == 0;
+    if (!hit) return;
+  }
 
   ReportContext ctx(w, in.program);
   std::string out = "\n";

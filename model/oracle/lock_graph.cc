@@ -76,6 +76,15 @@ void LockGraph::Grow() {
   }
 }
 
+void LockGraph::Clear() {
+  order_.clear();
+  kinds_.clear();
+  next_.clear();
+  std::fill(slots_.begin(), slots_.end(), -1);
+  std::fill(head_.begin(), head_.end(), -1);
+  std::fill(tail_.begin(), tail_.end(), -1);
+}
+
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   const int from = link.from_cls, to = link.cls;
   const uint8_t kind = DepKindOf(link.from_read, link.recursive);

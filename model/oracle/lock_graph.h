@@ -37,12 +37,8 @@ class LockGraph {
   size_t edge_count() const { return order_.size(); }
   // Every edge with the site that first created it, in creation order.
   const std::vector<ChainLink>& edges() const { return order_; }
-  // Moves the edges out (creation order) and leaves the graph empty.
-  std::vector<ChainLink> TakeEdges() {
-    std::vector<ChainLink> edges = std::move(order_);
-    *this = LockGraph();
-    return edges;
-  }
+  // Forgets every edge and keeps the buffers: the next run's graph.
+  void Clear();
 
  private:
   // A strong path from -> ... -> to, entered `from` with `only_r` (the edge

@@ -40,7 +40,14 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
 }
 
 std::vector<uint64_t> World::InitialFlags() const {
-  std::vector<uint64_t> flags(inodes(), 0);
+  std::vector<uint64_t> flags;
+  InitialFlags(&flags);
+  return flags;
+}
+
+void World::InitialFlags(std::vector<uint64_t>* out) const {
+  std::vector<uint64_t>& flags = *out;
+  flags.assign(inodes(), 0);
   for (const InitFlag& f : scheme_.init) {
     int sb = f.sb < 0 ? scheme_.default_overlay : f.sb;
     auto set = [&](int entity) { flags[Inode(sb, entity)] |= uint64_t{1} << f.bit; };
@@ -55,7 +62,6 @@ std::vector<uint64_t> World::InitialFlags() const {
       case InitFlag::Sel::kOne: set(f.index); break;
     }
   }
-  return flags;
 }
 
 int World::InternClass(const std::string& name) {

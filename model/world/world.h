@@ -53,6 +53,8 @@ class World {
 
   // Flags (state bits and xattrs) of every inode before a run: `init` lines.
   std::vector<uint64_t> InitialFlags() const;
+  // The same into `flags`, keeping its capacity (a run after a run).
+  void InitialFlags(std::vector<uint64_t>* flags) const;
 
   // Lock instances.
   int instances() const { return static_cast<int>(inst_family_.size()); }

@@ -61,12 +61,17 @@ Throughput ModelThroughput(const ovlfuzz::World& w) {
     }
     programs.push_back(p);
   }
+  // As the fuzz session runs them: one kept Runner and result, a strategy
+  // per run.
+  ovlfuzz::Runner runner;
+  ovlfuzz::RunResult r;
   long runs = 0, steps = 0;
   auto t = Clock::now();
   while (Since(t) < 3.0) {
     for (const auto& p : programs) {
       auto s = ovlfuzz::MakePctStrategy(rng.Next(), 3);
-      steps += ovlfuzz::RunOnce(w, p, *s).steps;
+      runner.Run(w, p, *s, {}, {}, &r);
+      steps += r.steps;
       ++runs;
     }
   }

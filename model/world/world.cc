@@ -37,6 +37,9 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
       inst_class_[i * (kMaxSubclass + 1) + sub] =
           InternClass(sub == 0 ? base : base + "/" + std::to_string(sub));
   }
+  for (int e = 0; e < entities(); ++e)
+    parent_.push_back(static_cast<int16_t>(e < scheme_.files ? scheme_.files + e % scheme_.dirs : root()));
+  for (int sb = 0; sb < supers(); ++sb) sb_writers_.push_back(Instance(3, scheme_.supers[sb].writers_of, 0));
 }
 
 std::vector<uint64_t> World::InitialFlags() const {
@@ -71,11 +74,6 @@ int World::InternClass(const std::string& name) {
   return static_cast<int>(class_names_.size()) - 1;
 }
 
-int World::Parent(int entity) const {
-  if (entity < scheme_.files) return scheme_.files + entity % scheme_.dirs;
-  return root();
-}
-
 std::string World::EntityName(int entity) const {
   if (entity < scheme_.files) return "f" + std::to_string(entity);
   if (entity < root()) return "d" + std::to_string(entity - scheme_.files);
@@ -102,10 +100,6 @@ int World::ArgDomain(ParamType t) const {
 
 int World::ArgEntity(ParamType t, int value) const {
   return t == ParamType::kDir ? files() + value : value;
-}
-
-int World::SbWriters(int sb, int level) const {
-  return Instance(3, scheme_.supers[sb].writers_of, level);
 }
 
 std::string World::InstanceName(int inst) const {

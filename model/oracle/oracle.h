@@ -3,7 +3,8 @@
 // An oracle reads events and, through the const Execution view, the state a
 // kernel developer would see in a lockdep splat (held locks, what a thread
 // waits for). It never drives the scheduler or changes the model. Adding an
-// oracle means adding one file and one line in MakeOracles().
+// oracle means adding one file and one member of Runner::Parts
+// (model/harness/run_once.cc), reset there before every run.
 #ifndef OVLFUZZ_MODEL_ORACLE_ORACLE_H_
 #define OVLFUZZ_MODEL_ORACLE_ORACLE_H_
 

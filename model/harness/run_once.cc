@@ -29,6 +29,7 @@ class BlockedObserver : public Oracle {
     features.push_back(static_cast<int64_t>(h >> 2));
   }
   void Collect(const Execution&, std::vector<Finding>*) override {}
+  void Reset() { features.clear(); }
   std::vector<int64_t> features;
 };
 
@@ -81,7 +82,7 @@ void Runner::Run(const World& world, const Program& program, Strategy& strategy,
   Parts& p = *parts_;
   p.inversion.Reset();
   p.skipped.Reset();
-  p.blocked.features.clear();
+  p.blocked.Reset();
   p.deadlock->Reset();
   p.missed->Reset();
   p.faults->Reset();

@@ -11,16 +11,12 @@
 #include "model/harness/run_once.h"
 #include "tests/test_util.h"
 
-// TSan's runtime defines the global operator new itself (a second
-// definition does not link), so the allocation count runs in the other
-// builds.
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define OVLFUZZ_NO_NEW_REPLACEMENT 1
-#endif
-#endif
-
-#ifndef OVLFUZZ_NO_NEW_REPLACEMENT
+// The allocation count replaces the global operator new, which only a build
+// without a sanitizer runtime allows cleanly: TSan defines it itself (a
+// second definition does not link) and ASan pairs every new and delete
+// variant with its own (a partial replacement is an alloc-dealloc
+// mismatch). Whether a run allocates does not depend on the build.
+#ifndef OVLFUZZ_SLOW_BUILD
 namespace {
 
 std::atomic<long> g_allocations{0};
@@ -130,7 +126,7 @@ INSTANTIATE_TEST_SUITE_P(Builtins, RunnerReuse,
                            return n;
                          });
 
-#ifndef OVLFUZZ_NO_NEW_REPLACEMENT
+#ifndef OVLFUZZ_SLOW_BUILD
 // The point of the Runner: once its buffers have grown, a clean run of a
 // program no bigger than earlier ones allocates nothing at all (strategy
 // and result reused by the caller, as the fuzz loops do).

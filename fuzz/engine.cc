@@ -214,11 +214,15 @@ void RunInput(const uint8_t* data, size_t size) {
   auto strategy = MakeByteStrategy(in.choices, in.seed);
   const Blocking design = BlockingDesign();
   const bool own_observer = design != Blocking::kState && design != Blocking::kState1024 && design != Blocking::kNone;
-  static BlockingObserver* observer = new BlockingObserver(design);
-  static const std::vector<Oracle*>* observers =
-      own_observer ? new std::vector<Oracle*>{observer} : new std::vector<Oracle*>;
-  observer->features.clear();
-  RunResult r = RunOnce(w, in.program, *strategy, {}, *observers);
+  // Kept from input to input, so a run allocates little (run_once.h): ASan's
+  // allocator was a third of a sanitized run.
+  thread_local Runner runner;
+  thread_local RunResult r;
+  thread_local BlockingObserver observer(design);
+  thread_local const std::vector<Oracle*> observers =
+      own_observer ? std::vector<Oracle*>{&observer} : std::vector<Oracle*>{};
+  observer.features.clear();
+  runner.Run(w, in.program, *strategy, {}, observers, &r);
   for (const ChainLink& l : r.edges) {
     int op = in.program.threads[l.site.thread][l.site.op_index].routine;
     Bump((static_cast<uint64_t>(l.from_cls) << 40) ^ (static_cast<uint64_t>(l.cls) << 20) ^ static_cast<uint64_t>(op));
@@ -227,13 +231,13 @@ void RunInput(const uint8_t* data, size_t size) {
   // it (FuzzSession keeps a set): how often one run revisits a state is not
   // progress, yet libFuzzer made each count bucket a feature of its own
   // and kept inputs that differed only in it.
-  static std::vector<uint64_t>& features = *new std::vector<uint64_t>;
+  thread_local std::vector<uint64_t> features;
   features.clear();
   if (design == Blocking::kState || design == Blocking::kState1024) {
     for (int64_t f : r.blocking_features)
       features.push_back(design == Blocking::kState ? static_cast<uint64_t>(f) : (1ULL << 60) | (f & 1023));
   } else if (own_observer) {
-    features.swap(observer->features);
+    features.swap(observer.features);
   }
   std::sort(features.begin(), features.end());
   features.erase(std::unique(features.begin(), features.end()), features.end());

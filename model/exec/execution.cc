@@ -8,29 +8,50 @@
 
 namespace ovlfuzz {
 
-Execution::Execution(const World& world, const Program& program, Strategy& strategy, std::vector<Oracle*> oracles,
-                     RunLimits limits)
+Execution::Execution(const World& world, const Program& program, Strategy& strategy,
+                     const std::vector<Oracle*>& oracles, RunLimits limits, ExecBuffers* buffers)
     : world_(world),
       scheme_(world.scheme()),
       program_(program),
       strategy_(strategy),
       limits_(limits),
+      buffers_(buffers),
       tsan_(tsan::kEnabled && limits.tsan) {
+  if (buffers_) {
+    st_ = std::move(buffers_->state);
+    listeners_ = std::move(buffers_->listeners);
+    completed_ = std::move(buffers_->completed);
+    runnable_ = std::move(buffers_->runnable);
+    listeners_.clear();
+    completed_.clear();
+    st_.schedule.clear();
+    st_.decision_steps.clear();
+    st_.step = st_.preemptions = 0;
+    st_.last_thread = -1;
+    st_.completed_len = 0;
+  }
   for (int k = 0; k < kEventKinds; ++k) {
     listen_begin_[k] = static_cast<int>(listeners_.size());
     for (Oracle* o : oracles)
       if (o->Interests() & EventBit(static_cast<EventKind>(k))) listeners_.push_back(o);
   }
   listen_begin_[kEventKinds] = static_cast<int>(listeners_.size());
+  // A reused thread keeps the capacity of its held-locks vector.
   st_.threads.resize(program.threads.size());
+  for (ThreadState& th : st_.threads) {
+    std::vector<HeldLock> held = std::move(th.held);
+    held.clear();
+    th = ThreadState();
+    th.held = std::move(held);
+  }
   // Room for what a run usually holds and records, so the vectors do not
   // grow step by step (allocation was a tenth of a run).
   size_t ops = 0;
   for (ThreadState& th : st_.threads) th.held.reserve(8);
   for (const auto& t : program.threads) ops += t.size();
   completed_.reserve(ops);
-  st_.locks = InitialLockWords(world);
-  st_.flags = world.InitialFlags();
+  ResetLockWords(world, &st_.locks);
+  world.InitialFlags(&st_.flags);
   st_.frozen.assign(world.supers(), 0);
   st_.freezing.assign(world.supers(), -1);
   if (tsan_) {
@@ -55,7 +76,16 @@ void* Execution::TsanMutex(int inst, int cls) {
 }
 
 Execution::~Execution() {
-  if (!tsan_) return;
+  if (tsan_) ReleaseTsanState();
+  if (buffers_) {
+    buffers_->state = std::move(st_);
+    buffers_->listeners = std::move(listeners_);
+    buffers_->completed = std::move(completed_);
+    buffers_->runnable = std::move(runnable_);
+  }
+}
+
+void Execution::ReleaseTsanState() {
   // Release what is still held (deadlocked or hung runs) on the owner's
   // fiber so TSan does not see a locked mutex destroyed.
   for (size_t t = 0; t < st_.threads.size(); ++t) {
@@ -95,14 +125,13 @@ void Execution::Run() {
   strategy_.Begin(threads(), hint);
   st_.schedule.reserve(static_cast<size_t>(std::min<int64_t>(hint, limits_.max_steps)));
   st_.decision_steps.reserve(st_.schedule.capacity());
-  std::vector<int> runnable;
-  runnable.reserve(threads());
-  while (NextRunnable(&runnable)) {
+  runnable_.reserve(threads());
+  while (NextRunnable(&runnable_)) {
     if (st_.step >= limits_.max_steps) {
       Emit(MakeEvent(EventKind::kBudget, -1));
       break;
     }
-    Step(runnable.size() > 1 ? strategy_.Pick(runnable, st_.step) : runnable[0], runnable);
+    Step(runnable_.size() > 1 ? strategy_.Pick(runnable_, st_.step) : runnable_[0], runnable_);
   }
   Emit(MakeEvent(EventKind::kEnd, -1));
 }

@@ -85,14 +85,26 @@ struct ExecState {
   size_t completed_len = 0;
 };
 
+// What one Execution leaves to the next when runs come one after another
+// (RunOnce): its vectors with their capacity, so that after a few runs a run
+// of similar size allocates nothing. The contents mean nothing.
+struct ExecBuffers {
+  ExecState state;
+  std::vector<Oracle*> listeners;
+  std::vector<std::pair<int, int>> completed;
+  std::vector<int> runnable;
+};
+
 // PCT's k for a program: an upper bound on its scheduling steps (the sum of
 // the ops' maximal acquisition counts), handed to Strategy::Begin().
 int64_t StepsHint(const World& world, const Program& program);
 
 class Execution {
  public:
-  Execution(const World& world, const Program& program, Strategy& strategy, std::vector<Oracle*> oracles,
-            RunLimits limits = {});
+  // `buffers`, when given, lends its vectors for the run and gets them back
+  // when the execution is destroyed.
+  Execution(const World& world, const Program& program, Strategy& strategy, const std::vector<Oracle*>& oracles,
+            RunLimits limits = {}, ExecBuffers* buffers = nullptr);
   ~Execution();
   Execution(const Execution&) = delete;
   Execution& operator=(const Execution&) = delete;
@@ -137,14 +149,6 @@ class Execution {
   int64_t preemptions() const { return st_.preemptions; }
   int last_thread() const { return st_.last_thread; }
   const std::vector<uint8_t>& schedule() const { return st_.schedule; }
-  // Moves the schedule and decision steps out, for a result that outlives
-  // the execution (RunOnce); schedule() is empty afterwards.
-  void TakeSchedule(std::vector<uint8_t>* schedule, std::vector<int64_t>* decision_steps) {
-    *schedule = std::move(st_.schedule);
-    *decision_steps = std::move(st_.decision_steps);
-    st_.schedule.clear();
-    st_.decision_steps.clear();
-  }
   // The step at which each schedule() decision was taken.
   const std::vector<int64_t>& decision_steps() const { return st_.decision_steps; }
   // (thread, op_index) in the order ops completed.
@@ -205,6 +209,8 @@ class Execution {
 
   ExecState st_;  // everything Save()/Restore() move, in one value
   std::vector<std::pair<int, int>> completed_;
+  std::vector<int> runnable_;  // Run()'s scratch
+  ExecBuffers* buffers_ = nullptr;
   Footprint* footprint_ = nullptr;
   bool tsan_ = false;          // annotating for TSan (tsan build and limits_.tsan)
   std::vector<void*> fibers_;  // TSan fibers (tsan build only)
@@ -214,6 +220,7 @@ class Execution {
   // instances, must see it too (tsan build only).
   std::vector<char> tsan_mutexes_;
   void* TsanMutex(int inst, int cls);
+  void ReleaseTsanState();
   void* main_fiber_ = nullptr;
 };
 

@@ -25,9 +25,13 @@ struct LockState {
 };
 
 // The lock words of a run's start: every instance free, maps marked.
+inline void ResetLockWords(const World& world, std::vector<LockState>* locks) {
+  locks->assign(world.instances(), LockState());
+  for (int i = 0; i < world.instances(); ++i) (*locks)[i].map = world.InstanceKind(i) == LockKind::kMap;
+}
 inline std::vector<LockState> InitialLockWords(const World& world) {
-  std::vector<LockState> locks(world.instances());
-  for (int i = 0; i < world.instances(); ++i) locks[i].map = world.InstanceKind(i) == LockKind::kMap;
+  std::vector<LockState> locks;
+  ResetLockWords(world, &locks);
   return locks;
 }
 

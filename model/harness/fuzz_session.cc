@@ -46,9 +46,8 @@ std::vector<Finding> FuzzSession::Execute(const Program& program, uint64_t strat
 
 std::vector<Finding> FuzzSession::Execute(const Program& program, Strategy& strategy, const StrategyConfig& sc,
                                           const std::vector<Oracle*>& observers, RunResult* result) {
-  RunResult local;
-  RunResult& r = result ? *result : local;
-  r = RunOnce(world_, program, strategy, config_.run_limits, observers);
+  RunResult& r = result ? *result : scratch_result_;
+  runner_.Run(world_, program, strategy, config_.run_limits, observers, &r);
   ++stats_.runs;
   stats_.skipped_updates += r.skipped_updates;
   if (AddFeatures(r) && corpus_.size() < kMaxCorpus) {
@@ -185,7 +184,7 @@ void FuzzSession::Run() {
     if (config_.max_runs > 0 && stats_.runs >= config_.max_runs) break;
     if (stats_.runs % hooks_.poll_every == 0 && hooks_.should_stop && hooks_.should_stop(stats_)) break;
     Program program = NextProgram();
-    RunResult r;
+    RunResult& r = loop_result_;
     std::vector<Finding> fresh = Execute(program, rng_.Next(), config_.strategy, &r);
     for (const Finding& f : fresh) {
       if (f.kind != FindingKind::kLockInversion || config_.escalation_runs == 0) continue;

@@ -109,6 +109,10 @@ class FuzzSession {
   std::set<std::string> bugs_;
   LockGraph session_graph_;
   std::map<std::pair<int, int>, OpCall> edge_op_;  // op that created each session edge
+  // Reused run after run (run_once.h): the main loop's result, and the one
+  // of the runs it escalates to while still reading its own.
+  Runner runner_;
+  RunResult loop_result_, scratch_result_;
 };
 
 }  // namespace ovlfuzz

@@ -29,6 +29,7 @@ class BlockedObserver : public Oracle {
     features.push_back(static_cast<int64_t>(h >> 2));
   }
   void Collect(const Execution&, std::vector<Finding>*) override {}
+  void Reset() { features.clear(); }
   std::vector<int64_t> features;
 };
 
@@ -51,40 +52,76 @@ Program SerialReference(const World& world, const Program& program,
   return ref;
 }
 
-RunResult RunOnce(const World& world, const Program& program, Strategy& strategy, const RunLimits& limits,
-                  const std::vector<Oracle*>& observers) {
+struct Runner::Parts {
   LockInversionOracle inversion;
   SkippedXattrOracle skipped;
   BlockedObserver blocked;
-  auto deadlock = MakeDeadlockOracle();
-  auto missed = MakeFreezeProtectionOracle();
-  auto faults = MakeRuntimeFaultOracle();
-  std::vector<Oracle*> oracles = {&inversion, deadlock.get(), missed.get(), &skipped, faults.get(), &blocked};
-  std::vector<Oracle*> all = oracles;
-  all.insert(all.end(), observers.begin(), observers.end());
+  std::unique_ptr<FindingCollector> deadlock = MakeDeadlockOracle();
+  std::unique_ptr<FindingCollector> missed = MakeFreezeProtectionOracle();
+  std::unique_ptr<FindingCollector> faults = MakeRuntimeFaultOracle();
+  std::vector<Oracle*> all;
+  ExecBuffers run_buffers, reference_buffers;
+  Program reference;
+};
 
-  Execution x(world, program, strategy, all, limits);
-  x.Run();
+Runner::Runner() : parts_(std::make_unique<Parts>()) {}
+Runner::~Runner() = default;
 
-  RunResult r;
-  if (skipped.skipped_updates() > 0 && x.all_done()) {
-    Program ref = SerialReference(world, program, x.completion_order());
-    auto serial = MakeRandomStrategy(0);  // one thread: never consulted
-    Execution rx(world, ref, *serial, {}, limits);
-    rx.Run();
-    skipped.SetReference(rx.all_flags());
+void Runner::Run(const World& world, const Program& program, Strategy& strategy, const RunLimits& limits,
+                 const std::vector<Oracle*>& observers, RunResult* out) {
+  if (busy_) {
+    Runner inner;
+    inner.Run(world, program, strategy, limits, observers, out);
+    return;
   }
-  for (Oracle* o : oracles) o->Collect(x, &r.findings);
+  busy_ = true;
+  struct Done {
+    bool& busy;
+    ~Done() { busy = false; }
+  } done{busy_};
+  Parts& p = *parts_;
+  p.inversion.Reset();
+  p.skipped.Reset();
+  p.blocked.Reset();
+  p.deadlock->Reset();
+  p.missed->Reset();
+  p.faults->Reset();
+  Oracle* const oracles[] = {&p.inversion, p.deadlock.get(), p.missed.get(), &p.skipped, p.faults.get(), &p.blocked};
+  p.all.assign(std::begin(oracles), std::end(oracles));
+  p.all.insert(p.all.end(), observers.begin(), observers.end());
+
+  RunResult& r = *out;
+  r.findings.clear();
+  {
+    Execution x(world, program, strategy, p.all, limits, &p.run_buffers);
+    x.Run();
+    if (p.skipped.skipped_updates() > 0 && x.all_done()) {
+      p.reference = SerialReference(world, program, x.completion_order());
+      auto serial = MakeRandomStrategy(0);  // one thread: never consulted
+      Execution rx(world, p.reference, *serial, {}, limits, &p.reference_buffers);
+      rx.Run();
+      p.skipped.SetReference(rx.all_flags());
+    }
+    for (Oracle* o : oracles) o->Collect(x, &r.findings);
+    r.schedule.assign(x.schedule().begin(), x.schedule().end());
+    r.decision_steps.assign(x.decision_steps().begin(), x.decision_steps().end());
+    r.steps = x.steps();
+    r.preemptions = x.preemptions();
+    r.diverged = x.diverged();
+  }
   // Kinds without a lock cycle: the signature already names the root cause.
   for (Finding& f : r.findings)
     if (f.bug.empty()) f.bug = f.signature;
-  x.TakeSchedule(&r.schedule, &r.decision_steps);
-  r.steps = x.steps();
-  r.preemptions = x.preemptions();
-  r.diverged = x.diverged();
-  r.skipped_updates = skipped.skipped_updates();
-  r.edges = inversion.TakeEdges();
-  r.blocking_features = std::move(blocked.features);
+  r.skipped_updates = p.skipped.skipped_updates();
+  r.edges.assign(p.inversion.graph().edges().begin(), p.inversion.graph().edges().end());
+  r.blocking_features.assign(p.blocked.features.begin(), p.blocked.features.end());
+}
+
+RunResult RunOnce(const World& world, const Program& program, Strategy& strategy, const RunLimits& limits,
+                  const std::vector<Oracle*>& observers) {
+  thread_local Runner runner;
+  RunResult r;
+  runner.Run(world, program, strategy, limits, observers, &r);
   return r;
 }
 

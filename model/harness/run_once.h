@@ -6,6 +6,7 @@
 #define OVLFUZZ_MODEL_HARNESS_RUN_ONCE_H_
 
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -32,8 +33,32 @@ struct RunResult {
 };
 
 // `observers` (e.g. a TraceRecorder) see the events too; they report nothing.
+// Runs on this thread's Runner, so a run after a run allocates little more
+// than its result.
 RunResult RunOnce(const World& world, const Program& program, Strategy& strategy,
                   const RunLimits& limits = {}, const std::vector<Oracle*>& observers = {});
+
+// RunOnce's machinery, kept from run to run: the oracles and the execution's
+// buffers are reset, not rebuilt, so that a run of the same size as an
+// earlier one allocates nothing in the model (libc malloc was a tenth of a
+// run, ASan's allocator a third of a sanitized one). Run(..., out) also
+// reuses the result's vectors. A run is the same with a fresh Runner or a
+// used one, bit for bit (tests/harness/runner_test.cc).
+class Runner {
+ public:
+  Runner();
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
+
+  void Run(const World& world, const Program& program, Strategy& strategy, const RunLimits& limits,
+           const std::vector<Oracle*>& observers, RunResult* out);
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+  bool busy_ = false;  // a run inside a run (an observer's RunOnce) gets its own Runner
+};
 
 // Whether an op takes part in the serial reference run: every op except the
 // ones that freeze or thaw (a reference without freezes has no failed trylock).

@@ -108,6 +108,6 @@ class DeadlockOracle : public FindingCollector {
 
 }  // namespace
 
-std::unique_ptr<Oracle> MakeDeadlockOracle() { return std::make_unique<DeadlockOracle>(); }
+std::unique_ptr<FindingCollector> MakeDeadlockOracle() { return std::make_unique<DeadlockOracle>(); }
 
 }  // namespace ovlfuzz

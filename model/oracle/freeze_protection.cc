@@ -24,6 +24,11 @@ class FreezeProtectionOracle : public FindingCollector {
     return EventBit(EventKind::kOpBegin) | EventBit(EventKind::kFrozen) | EventBit(EventKind::kThawed) |
            EventBit(EventKind::kTryFailed) | EventBit(EventKind::kModify) | EventBit(EventKind::kXattr);
   }
+  void Reset() override {
+    FindingCollector::Reset();
+    for (FailedTry& f : failed_) f = FailedTry();
+    for (Freezer& f : froze_) f = Freezer();
+  }
   void OnEvent(const Event& e, const Execution& x) override {
     switch (e.kind) {
       case EventKind::kOpBegin: failed_[e.thread].site.thread = -1; return;
@@ -114,6 +119,6 @@ int UnprotectedModification(const Event& e, const Execution& x) {
   return need;
 }
 
-std::unique_ptr<Oracle> MakeFreezeProtectionOracle() { return std::make_unique<FreezeProtectionOracle>(); }
+std::unique_ptr<FindingCollector> MakeFreezeProtectionOracle() { return std::make_unique<FreezeProtectionOracle>(); }
 
 }  // namespace ovlfuzz

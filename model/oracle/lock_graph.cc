@@ -51,29 +51,39 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
 }
 
 namespace {
-size_t Slot(int from, int to, size_t mask) {
-  return ((static_cast<uint32_t>(from) * 0x9e3779b1u) ^ (static_cast<uint32_t>(to) * 0x85ebca77u)) & mask;
-}
+uint64_t Key(int from, int to) { return static_cast<uint64_t>(static_cast<uint32_t>(from)) << 32 | static_cast<uint32_t>(to); }
+size_t SlotOf(uint64_t key, size_t mask) { return (key * 0x9e3779b97f4a7c15ULL) >> 40 & mask; }
 }  // namespace
 
 int LockGraph::EdgeIndex(int from, int to) const {
   if (slots_.empty()) return -1;
   const size_t mask = slots_.size() - 1;
-  for (size_t i = Slot(from, to, mask);; i = (i + 1) & mask) {
-    const int e = slots_[i];
-    if (e < 0) return -1;
-    if (order_[e].from_cls == from && order_[e].cls == to) return e;
+  const uint64_t key = Key(from, to);
+  for (size_t i = SlotOf(key, mask);; i = (i + 1) & mask) {
+    if (slots_[i].edge < 0) return -1;
+    if (slots_[i].key == key) return slots_[i].edge;
   }
 }
 
-void LockGraph::Grow() {
-  slots_.assign(std::max<size_t>(64, 2 * slots_.size()), -1);
+void LockGraph::Insert(uint64_t key, int edge) {
   const size_t mask = slots_.size() - 1;
-  for (size_t e = 0; e < order_.size(); ++e) {
-    size_t i = Slot(order_[e].from_cls, order_[e].cls, mask);
-    while (slots_[i] >= 0) i = (i + 1) & mask;
-    slots_[i] = static_cast<int32_t>(e);
-  }
+  size_t i = SlotOf(key, mask);
+  while (slots_[i].edge >= 0) i = (i + 1) & mask;
+  slots_[i] = {key, edge};
+}
+
+void LockGraph::Grow() {
+  slots_.assign(std::max<size_t>(64, 2 * slots_.size()), Slot());
+  for (size_t e = 0; e < order_.size(); ++e) Insert(Key(order_[e].from_cls, order_[e].cls), static_cast<int>(e));
+}
+
+void LockGraph::Clear() {
+  order_.clear();
+  kinds_.clear();
+  next_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot());
+  std::fill(head_.begin(), head_.end(), -1);
+  std::fill(tail_.begin(), tail_.end(), -1);
 }
 
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
@@ -103,14 +113,10 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
     next_.reserve(32);
   }
   order_.push_back(link);
-  if (2 * order_.size() > slots_.size()) {
+  if (2 * order_.size() > slots_.size())
     Grow();  // re-inserts order_, e included
-  } else {
-    const size_t mask = slots_.size() - 1;
-    size_t i = Slot(from, to, mask);
-    while (slots_[i] >= 0) i = (i + 1) & mask;
-    slots_[i] = e;
-  }
+  else
+    Insert(Key(from, to), e);
   if (static_cast<size_t>(std::max(from, to)) >= head_.size()) {
     head_.resize(std::max(from, to) + 1, -1);
     tail_.resize(head_.size(), -1);

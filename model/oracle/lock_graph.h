@@ -37,12 +37,8 @@ class LockGraph {
   size_t edge_count() const { return order_.size(); }
   // Every edge with the site that first created it, in creation order.
   const std::vector<ChainLink>& edges() const { return order_; }
-  // Moves the edges out (creation order) and leaves the graph empty.
-  std::vector<ChainLink> TakeEdges() {
-    std::vector<ChainLink> edges = std::move(order_);
-    *this = LockGraph();
-    return edges;
-  }
+  // Forgets every edge and keeps the buffers: the next run's graph.
+  void Clear();
 
  private:
   // A strong path from -> ... -> to, entered `from` with `only_r` (the edge
@@ -50,15 +46,21 @@ class LockGraph {
   // edge closing the cycle starts with S (`end_s`).
   bool FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const;
   int EdgeIndex(int from, int to) const;
+  void Insert(uint64_t key, int edge);
   void Grow();
 
   // A run adds a few dozen edges, so they live in flat arrays, not
   // node-based maps: edge e is order_[e] (its first creation) with kinds_[e];
-  // slots_ is an open-addressing table from (from, to) to e (-1: empty;
-  // its size a power of two, at most half full); each class's successors
-  // are a list in creation order (head_/tail_/next_, by dense class id),
-  // the order the BFS visits them in.
-  std::vector<int32_t> slots_;
+  // slots_ is an open-addressing table from the key (from, to) to e (edge
+  // -1: empty; its size a power of two, at most half full), the key kept in
+  // the slot so a probe touches nothing else; each class's successors are a
+  // list in creation order (head_/tail_/next_, by dense class id), the
+  // order the BFS visits them in.
+  struct Slot {
+    uint64_t key = 0;
+    int32_t edge = -1;
+  };
+  std::vector<Slot> slots_;
   std::vector<ChainLink> order_;
   std::vector<uint8_t> kinds_;
   std::vector<int32_t> head_, tail_, next_;

@@ -47,7 +47,10 @@ class LockInversionOracle : public FindingCollector {
   void OnEvent(const Event& event, const Execution& x) override;
   EventMask Interests() const override { return EventBit(EventKind::kAttempt); }
   const LockGraph& graph() const { return graph_; }
-  std::vector<ChainLink> TakeEdges() { return graph_.TakeEdges(); }
+  void Reset() override {
+    FindingCollector::Reset();
+    graph_.Clear();
+  }
 
  private:
   void Report(std::vector<ChainLink> cycle, const Execution& x);

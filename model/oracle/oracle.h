@@ -3,7 +3,8 @@
 // An oracle reads events and, through the const Execution view, the state a
 // kernel developer would see in a lockdep splat (held locks, what a thread
 // waits for). It never drives the scheduler or changes the model. Adding an
-// oracle means adding one file and one line in MakeOracles().
+// oracle means adding one file and one member of Runner::Parts
+// (model/harness/run_once.cc), reset there before every run.
 #ifndef OVLFUZZ_MODEL_ORACLE_ORACLE_H_
 #define OVLFUZZ_MODEL_ORACLE_ORACLE_H_
 
@@ -35,6 +36,12 @@ class Oracle {
 class FindingCollector : public Oracle {
  public:
   void Collect(const Execution& x, std::vector<Finding>* out) override;
+  // Forgets the last run (RunOnce reuses its oracles run after run);
+  // collectors with state of their own extend it.
+  virtual void Reset() {
+    found_.clear();
+    signatures_.clear();
+  }
 
  protected:
   // False (and nothing kept) when the signature was already reported.
@@ -54,9 +61,9 @@ std::string SchemeSiteName(const Execution& x, const Site& site);
 // that level's lock instance, or -1 when the event is protected.
 int UnprotectedModification(const Event& e, const Execution& x);
 
-std::unique_ptr<Oracle> MakeDeadlockOracle();
-std::unique_ptr<Oracle> MakeFreezeProtectionOracle();
-std::unique_ptr<Oracle> MakeRuntimeFaultOracle();
+std::unique_ptr<FindingCollector> MakeDeadlockOracle();
+std::unique_ptr<FindingCollector> MakeFreezeProtectionOracle();
+std::unique_ptr<FindingCollector> MakeRuntimeFaultOracle();
 
 }  // namespace ovlfuzz
 

@@ -49,6 +49,6 @@ class RuntimeFaultOracle : public FindingCollector {
 
 }  // namespace
 
-std::unique_ptr<Oracle> MakeRuntimeFaultOracle() { return std::make_unique<RuntimeFaultOracle>(); }
+std::unique_ptr<FindingCollector> MakeRuntimeFaultOracle() { return std::make_unique<RuntimeFaultOracle>(); }
 
 }  // namespace ovlfuzz

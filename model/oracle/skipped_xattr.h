@@ -22,9 +22,16 @@ class SkippedXattrOracle : public Oracle {
   void Collect(const Execution& x, std::vector<Finding>* out) override;
 
   int64_t skipped_updates() const { return skipped_; }
+  // Forgets the last run (RunOnce reuses its oracles).
+  void Reset() {
+    skipped_ = 0;
+    skip_sites_.clear();
+    skip_classes_.clear();
+    reference_.clear();
+  }
   // Flags of every inode after the reference run (same layout as
   // Execution::all_flags()); must be set before Collect() to compare.
-  void SetReference(std::vector<uint64_t> flags) { reference_ = std::move(flags); }
+  void SetReference(const std::vector<uint64_t>& flags) { reference_.assign(flags.begin(), flags.end()); }
 
  private:
   int64_t skipped_ = 0;

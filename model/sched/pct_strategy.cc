@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "model/core/rng.h"
+#include "model/scheme/scheme.h"
 #include "model/sched/strategy.h"
 
 namespace ovlfuzz {
@@ -35,7 +36,7 @@ class PctStrategy : public Strategy {
       for (int i = 0; i < threads && i < static_cast<int>(order_.size()); ++i) priority_[order_[i]] = depth_ + i;
       return;
     }
-    std::vector<int> order(threads);
+    int order[kMaxThreads];  // a run after a run allocates nothing here
     for (int i = 0; i < threads; ++i) order[i] = i;
     for (int i = threads - 1; i > 0; --i) std::swap(order[i], order[rng_.Below(i + 1)]);
     for (int i = 0; i < threads; ++i) priority_[order[i]] = depth_ + i;

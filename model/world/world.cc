@@ -37,10 +37,20 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
       inst_class_[i * (kMaxSubclass + 1) + sub] =
           InternClass(sub == 0 ? base : base + "/" + std::to_string(sub));
   }
+  for (int e = 0; e < entities(); ++e)
+    parent_.push_back(static_cast<int16_t>(e < scheme_.files ? scheme_.files + e % scheme_.dirs : root()));
+  for (int sb = 0; sb < supers(); ++sb) sb_writers_.push_back(Instance(3, scheme_.supers[sb].writers_of, 0));
 }
 
 std::vector<uint64_t> World::InitialFlags() const {
-  std::vector<uint64_t> flags(inodes(), 0);
+  std::vector<uint64_t> flags;
+  InitialFlags(&flags);
+  return flags;
+}
+
+void World::InitialFlags(std::vector<uint64_t>* out) const {
+  std::vector<uint64_t>& flags = *out;
+  flags.assign(inodes(), 0);
   for (const InitFlag& f : scheme_.init) {
     int sb = f.sb < 0 ? scheme_.default_overlay : f.sb;
     auto set = [&](int entity) { flags[Inode(sb, entity)] |= uint64_t{1} << f.bit; };
@@ -55,7 +65,6 @@ std::vector<uint64_t> World::InitialFlags() const {
       case InitFlag::Sel::kOne: set(f.index); break;
     }
   }
-  return flags;
 }
 
 int World::InternClass(const std::string& name) {
@@ -63,11 +72,6 @@ int World::InternClass(const std::string& name) {
     if (class_names_[i] == name) return static_cast<int>(i);
   class_names_.push_back(name);
   return static_cast<int>(class_names_.size()) - 1;
-}
-
-int World::Parent(int entity) const {
-  if (entity < scheme_.files) return scheme_.files + entity % scheme_.dirs;
-  return root();
 }
 
 std::string World::EntityName(int entity) const {
@@ -96,10 +100,6 @@ int World::ArgDomain(ParamType t) const {
 
 int World::ArgEntity(ParamType t, int value) const {
   return t == ParamType::kDir ? files() + value : value;
-}
-
-int World::SbWriters(int sb, int level) const {
-  return Instance(3, scheme_.supers[sb].writers_of, level);
 }
 
 std::string World::InstanceName(int inst) const {

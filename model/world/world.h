@@ -42,7 +42,8 @@ class World {
   int InodeSb(int inode) const { return inode / entities(); }
   int InodeEntity(int inode) const { return inode % entities(); }
   bool IsDir(int entity) const { return entity >= scheme_.files; }
-  int Parent(int entity) const;
+  // A table: every lock of a file's directory asks (a division otherwise).
+  int Parent(int entity) const { return parent_[entity]; }
   std::string EntityName(int entity) const;
   std::string InodeName(int inode) const;  // "f0", "upper(d1)"
 
@@ -53,6 +54,8 @@ class World {
 
   // Flags (state bits and xattrs) of every inode before a run: `init` lines.
   std::vector<uint64_t> InitialFlags() const;
+  // The same into `flags`, keeping its capacity (a run after a run).
+  void InitialFlags(std::vector<uint64_t>* flags) const;
 
   // Lock instances.
   int instances() const { return static_cast<int>(inst_family_.size()); }
@@ -65,7 +68,7 @@ class World {
   LockKind InstanceKind(int inst) const { return scheme_.families[inst_family_[inst]].kind; }
   std::string InstanceName(int inst) const;  // "i_rwsem(upper(d0))"
   // The instance sb_writers(sb, level) resolves to, honouring `writers=`.
-  int SbWriters(int sb, int level) const;
+  int SbWriters(int sb, int level) const { return sb_writers_[sb] + level; }
   // `per open` locks: the object of (inode, thread).
   static int OpenObject(int inode, int thread) { return inode * kMaxThreads + thread; }
   // The instance with every `per open` lock's thread renamed to 0: what the
@@ -92,6 +95,8 @@ class World {
   std::vector<int8_t> inst_level_;
   std::vector<int32_t> inst_class_;
   std::vector<std::string> class_names_;
+  std::vector<int16_t> parent_;     // by entity
+  std::vector<int32_t> sb_writers_; // by superblock: its level-0 sb_writers instance
 };
 
 }  // namespace ovlfuzz

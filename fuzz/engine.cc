@@ -34,12 +34,13 @@
 // (docs/perf-libfuzzer-study.md) edges alone found the first deadlock in a
 // median of 3,450 executions on v5.0 (40 seeds) against 8,938 with the
 // per-state features, and within 1.13x of them on start-write-callback and
-// s-writers-redirect, with no misses; the first crash of each scheme came
-// within ~500 executions either way. The per-state features cost much: in
-// 30,000 runs of fuzz_mainline libFuzzer counted ~9,800 features instead
-// of ~770, kept ~4,800 corpus entries instead of ~120 (each one written to
-// disk) and ran 3x fewer executions per CPU second. None of the coarser
-// designs studied found deadlocks sooner than edges alone either.
+// s-writers-redirect, with no misses; the median first crash of each
+// scheme came within ~300 executions either way. The per-state features
+// cost much: in 30,000 runs of fuzz_mainline libFuzzer counted ~9,800
+// features instead of ~770, kept ~4,800 corpus entries instead of ~120
+// (each one written to disk) and ran 3x fewer executions per CPU second.
+// The coarser designs studied were slower per run than edges alone and no
+// quicker to v5.0's deadlock.
 // On clang 14 the array must be non-static and `used` to be picked up.
 extern "C" {
 __attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t ovlfuzz_extra_counters[1 << 16];

@@ -207,6 +207,20 @@ class Flattener {
   std::string Freezing(int sb) const { return "freezing_" + Sanitize(s_.supers[sb].name); }
 
   static void EndOp(Ctx* c) { c->frames.clear(); }
+  // A node at `c` whose `next` goes on at the following instruction.
+  static Node StepAt(Kind kind, const Ctx& c) {
+    Node n;
+    n.kind = kind;
+    n.at = c;
+    n.next = c;
+    ++n.next.frames.back().pc;
+    return n;
+  }
+  // `c` continued at instruction `pc` of its current routine.
+  static Ctx JumpTo(Ctx c, int pc) {
+    c.frames.back().pc = pc;
+    return c;
+  }
 
   // Skips transparent instructions and describes what `c` does next.
   Node Advance(Ctx c) {
@@ -230,19 +244,16 @@ class Flattener {
             ++f.pc;
             continue;
           }
-          n.kind = Kind::kAcquire;
+          n = StepAt(Kind::kAcquire, c);
           n.inst = ResolveLock(world_, f, in.lock);
           n.read = in.read;
           n.recursive = in.recursive;
           n.trylock = in.op == Opc::kTrylock;
-          n.at = c;
-          n.next = c;
-          ++n.next.frames.back().pc;
           n.next.held.push_back({n.inst, in.read});
           if (n.trylock) {
             n.alt = c;
             if (in.fallback == Fallback::kSkip)
-              n.alt.frames.back().pc = in.target;
+              n.alt = JumpTo(c, in.target);
             else if (in.fallback == Fallback::kFail)
               EndOp(&n.alt);
             else
@@ -266,21 +277,14 @@ class Flattener {
           return n;
         }
         case Opc::kFreezeBegin:
-          n.kind = Kind::kFreezeBegin;
+          n = StepAt(Kind::kFreezeBegin, c);
           n.sb = in.sb;
-          n.at = c;
-          n.next = c;
-          ++n.next.frames.back().pc;
-          n.alt = c;
-          n.alt.frames.back().pc = in.target;
+          n.alt = JumpTo(c, in.target);
           freezing_.insert(in.sb);
           return n;
         case Opc::kFreezeEnd: {
-          n.kind = Kind::kFreezeEnd;
+          n = StepAt(Kind::kFreezeEnd, c);
           n.sb = in.sb;
-          n.at = c;
-          n.next = c;
-          ++n.next.frames.back().pc;
           for (int lvl = 2; lvl >= 0; --lvl) {
             const int inst = world_.SbWriters(in.sb, lvl);
             std::vector<Held>& h = n.next.held;
@@ -296,11 +300,8 @@ class Flattener {
             ++f.pc;
             continue;
           }
-          n.kind = Kind::kThaw;
+          n = StepAt(Kind::kThaw, c);
           n.sb = in.sb;
-          n.at = c;
-          n.next = c;
-          ++n.next.frames.back().pc;
           return n;
         case Opc::kCall: {
           if (static_cast<int>(c.frames.size()) >= kMaxCallDepth) {  // scheme error: the op fails
@@ -322,13 +323,9 @@ class Flattener {
             f.pc = k.constant ? f.pc + 1 : in.target;
             continue;
           }
-          n.kind = Kind::kBranch;
+          n = StepAt(Kind::kBranch, c);
           n.cond = k.expr;
-          n.at = c;
-          n.next = c;
-          ++n.next.frames.back().pc;
-          n.alt = c;
-          n.alt.frames.back().pc = in.target;
+          n.alt = JumpTo(c, in.target);
           return n;
         }
         case Opc::kJump:
@@ -344,12 +341,9 @@ class Flattener {
             ++f.pc;
             continue;
           }
-          n.kind = Kind::kWrite;
+          n = StepAt(Kind::kWrite, c);
           n.flag = fl;
           n.value = in.op == Opc::kSetXattr || in.op == Opc::kSetFlag;
-          n.at = c;
-          n.next = c;
-          ++n.next.frames.back().pc;
           return n;
         }
         case Opc::kReturn:

@@ -118,11 +118,16 @@ struct Found {
 // one is taken, the default action is back, so a second Ctrl-C kills at once.
 int g_stop_signal = 0;
 
-void BlockStopSignals() {
+sigset_t StopSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  return set;
+}
+
+void BlockStopSignals() {
+  const sigset_t set = StopSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
@@ -140,10 +145,7 @@ int PollStopSignal() {
     if (sigtimedwait(&one, nullptr, &now) == sig) g_stop_signal = sig;
   }
   if (g_stop_signal != 0) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
+    const sigset_t set = StopSignals();
     pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
   }
   return g_stop_signal;

@@ -527,9 +527,8 @@ class Explorer : public Oracle {
   const bool goal_mode_ = !o_.goals.empty();
   // Lock-order edges and recursion checks: needed for goals and for the
   // lock-inversion and recursive-locking kinds only.
-  const bool tracks_locks_ = goal_mode_ || o_.kinds == 0 ||
-                             (o_.kinds & (1u << static_cast<int>(FindingKind::kLockInversion) |
-                                          1u << static_cast<int>(FindingKind::kRecursiveLocking))) != 0;
+  const bool tracks_locks_ =
+      goal_mode_ || Wants(FindingKind::kLockInversion) || Wants(FindingKind::kRecursiveLocking);
   std::vector<std::vector<uint64_t>> live_goals_;  // goals phase 1 found every edge of
   const VerifyProgress& progress_;
   std::unique_ptr<Strategy> replay_;

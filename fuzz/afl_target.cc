@@ -6,7 +6,7 @@
 #include "fuzz/engine.h"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  ovlfuzz::engine::TargetWorld();
+  ovlfuzz::engine::Initialize();
   return 0;
 }
 

@@ -85,7 +85,7 @@ Blocking BlockingDesign() {
     for (const auto& [n, b] : kNames)
       if (name == n) return b;
     std::fprintf(stderr,
-                 "ovlfuzz: OVLFUZZ_BLOCKING_FEATURES=%s: expected state, state1024, multi, wanted, count, "
+                 "ovlfuzz: error: OVLFUZZ_BLOCKING_FEATURES=%s: expected state, state1024, multi, wanted, count, "
                  "pair, paircount or none\n",
                  name.c_str());
     std::exit(2);
@@ -205,6 +205,12 @@ const World& TargetWorld() {
   });
   static const World& world = set->Load(OVLFUZZ_FUZZ_SCHEME);
   return world;
+}
+
+void Initialize() {
+  TargetWorld();
+  BlockingDesign();
+  OnlyFinding();
 }
 
 void SetArtifactPrefix(const std::string& prefix) { g_artifact_prefix = prefix; }

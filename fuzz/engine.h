@@ -17,6 +17,11 @@ namespace engine {
 
 // The scheme this target was built for (OVLFUZZ_FUZZ_SCHEME).
 const World& TargetWorld();
+// The targets' LLVMFuzzerInitialize: parses the scheme and reads the
+// environment (OVLFUZZ_BLOCKING_FEATURES, OVLFUZZ_ONLY_FINDING), so a bad
+// value is one error line and exit 2 before the first input, not inside
+// a run, where libFuzzer would call it a crash of the target.
+void Initialize();
 const char* TargetScheme();
 
 // Where libFuzzer writes crash files (-artifact_prefix=), for the replay

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
     if (std::strcmp((*argv)[i], "-minimize_crash_internal_step=1") == 0 && !(hook && std::strcmp(hook, "0") == 0))
       ovlfuzz::engine::EnableCrashMinimization(10);
   }
-  ovlfuzz::engine::TargetWorld();  // parse the scheme before the first input
+  ovlfuzz::engine::Initialize();  // scheme and environment, before the first input
   return 0;
 }
 

@@ -54,6 +54,7 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
   world.InitialFlags(&st_.flags);
   st_.frozen.assign(world.supers(), 0);
   st_.freezing.assign(world.supers(), -1);
+  RecomputeStatusMasks();
   if (tsan_) {
     main_fiber_ = tsan::CurrentFiber();
     for (size_t t = 0; t < st_.threads.size(); ++t) {
@@ -99,18 +100,11 @@ void Execution::ReleaseTsanState() {
   for (void* f : fibers_) tsan::DestroyFiber(f);
 }
 
-bool Execution::all_done() const {
-  for (const ThreadState& t : st_.threads)
-    if (t.status != ThreadState::Status::kDone) return false;
-  return true;
-}
+bool Execution::all_done() const { return ready_ == 0 && blocked_ == 0; }
 
-bool Execution::Runnable(int t) const {
-  const ThreadState& th = st_.threads[t];
-  if (th.status == ThreadState::Status::kReady) return true;
-  if (th.status == ThreadState::Status::kDone) return false;
-  // A blocked writer is counted in writers_waiting; that must not hold it up.
-  return CanAcquire(st_.locks[th.want_inst], th.want_read, th.want_recursive);
+void Execution::RecomputeStatusMasks() {
+  ready_ = blocked_ = 0;
+  for (int t = 0; t < threads(); ++t) SetStatus(t, st_.threads[t].status);
 }
 
 int64_t StepsHint(const World& world, const Program& program) {
@@ -138,9 +132,14 @@ void Execution::Run() {
 
 bool Execution::NextRunnable(std::vector<int>* runnable) {
   for (;;) {
+    uint32_t mask = ready_;
+    for (uint32_t b = blocked_; b; b &= b - 1) {
+      // A blocked writer is counted in writers_waiting; that must not hold it up.
+      const ThreadState& th = st_.threads[__builtin_ctz(b)];
+      if (CanAcquire(st_.locks[th.want_inst], th.want_read, th.want_recursive)) mask |= b & -b;
+    }
     runnable->clear();
-    for (int t = 0; t < threads(); ++t)
-      if (Runnable(t)) runnable->push_back(t);
+    for (; mask; mask &= mask - 1) runnable->push_back(__builtin_ctz(mask));
     if (!runnable->empty()) return true;
     if (ThawStuckSupers()) continue;
     if (!all_done()) Emit(MakeEvent(EventKind::kStuck, -1));
@@ -171,6 +170,7 @@ void Execution::Save(ExecState* s) const {
 void Execution::Restore(const ExecState& s) {
   st_ = s;
   completed_.resize(s.completed_len);
+  RecomputeStatusMasks();
 }
 
 Event Execution::MakeEvent(EventKind kind, int t) const {
@@ -202,6 +202,7 @@ void Execution::StartOp(int t) {
   for (size_t i = 0; i < r.params.size(); ++i)
     f.args[i] = static_cast<uint8_t>(world_.ArgEntity(r.params[i], call.args[i]));
   th.depth = 1;
+  th.code = world_.Code(call.routine);
   Emit(MakeEvent(EventKind::kOpBegin, t));
 }
 
@@ -243,22 +244,20 @@ void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const
   Emit(e);
 }
 
-bool Execution::IsMap(const Instr& in) const { return scheme_.families[in.lock.family].kind == LockKind::kMap; }
-
 // lock_map_acquire(): held and ordered like a lock but never blocking, so
 // not a scheduling point either, and invisible to the other threads.
-void Execution::AcquireMap(int t, Frame& f, const Instr& in) {
+void Execution::AcquireMap(int t, Frame& f, const CompiledInstr& in) {
   const Event e = EmitAttempt(t, f, in);
-  Acquire(t, e.inst, e.cls, in.read, false, f);
+  Acquire(t, e.inst, e.cls, e.read, false, f);
   ++f.pc;
 }
 
-Event Execution::EmitAttempt(int t, const Frame& f, const Instr& in) {
+Event Execution::EmitAttempt(int t, const Frame& f, const CompiledInstr& in) {
   Event e = MakeEvent(EventKind::kAttempt, t);
-  e.inst = ResolveLock(f, in.lock);
-  e.cls = world_.ClassOf(e.inst, in.lock.subclass);
-  e.read = in.read;
-  e.recursive = in.recursive;
+  e.inst = LockOf(f, in);
+  e.cls = world_.ClassOf(e.inst, in.subclass);
+  e.read = in.flags & kCiRead;
+  e.recursive = in.flags & kCiRecursive;
   Emit(e);
   return e;
 }
@@ -327,15 +326,15 @@ void Execution::RunSlice(int t, bool acquired) {
           th.parked_acquired = acquired;
           return;
         }
-        th.status = ThreadState::Status::kDone;
+        SetStatus(t, ThreadState::Status::kDone);
         Emit(MakeEvent(EventKind::kThreadDone, t));
         return;
       }
       StartOp(t);
     }
     Frame& f = th.frames[th.depth - 1];
-    const Routine& r = scheme_.routines[f.routine];
-    const Instr& in = r.code[f.pc];
+    const CompiledInstr& in = th.code[f.pc];
+    const bool read = in.flags & kCiRead, recursive = in.flags & kCiRecursive;
     switch (in.op) {
       case Opc::kMightLock:
         // might_lock(): lockdep sees an acquisition and a release at once;
@@ -344,71 +343,71 @@ void Execution::RunSlice(int t, bool acquired) {
         ++f.pc;
         break;
       case Opc::kLock: {
-        if (IsMap(in)) {
+        if (in.flags & kCiMap) {
           AcquireMap(t, f, in);
           break;
         }
         if (acquired) return;  // park at the next scheduling point
         acquired = true;
-        int inst = ResolveLock(f, in.lock);
-        int cls = world_.ClassOf(inst, in.lock.subclass);
+        int inst = LockOf(f, in);
+        int cls = world_.ClassOf(inst, in.subclass);
         LockState& s = st_.locks[inst];
-        Touch(inst, !in.read);
+        Touch(inst, !read);
         bool was_blocked = th.status == ThreadState::Status::kBlocked;
         if (!was_blocked) {
           Event e = MakeEvent(EventKind::kAttempt, t);
           e.inst = inst;
           e.cls = cls;
-          e.read = in.read;
-          e.recursive = in.recursive;
+          e.read = read;
+          e.recursive = recursive;
           Emit(e);
-          tsan::Attempt(TsanMutex(inst, cls), in.read);
+          tsan::Attempt(TsanMutex(inst, cls), read);
         }
-        if (!CanAcquire(s, in.read, in.recursive)) {
-          th.status = ThreadState::Status::kBlocked;
+        if (!CanAcquire(s, read, recursive)) {
+          SetStatus(t, ThreadState::Status::kBlocked);
           th.want_inst = inst;
           th.want_cls = cls;
-          th.want_read = in.read;
-          th.want_recursive = in.recursive;
-          if (!in.read) ++s.writers_waiting;
+          th.want_read = read;
+          th.want_recursive = recursive;
+          if (!read) ++s.writers_waiting;
           Event e = MakeEvent(EventKind::kBlocked, t);
           e.inst = inst;
           e.cls = cls;
-          e.read = in.read;
+          e.read = read;
           Emit(e);
           return;
         }
-        if (was_blocked && !in.read) --s.writers_waiting;
-        th.status = ThreadState::Status::kReady;
+        if (was_blocked && !read) --s.writers_waiting;
+        if (was_blocked) SetStatus(t, ThreadState::Status::kReady);
         th.want_inst = -1;
-        tsan::Acquired(TsanMutex(inst, cls), in.read);
-        Acquire(t, inst, cls, in.read, false, f);
+        tsan::Acquired(TsanMutex(inst, cls), read);
+        Acquire(t, inst, cls, read, false, f);
         ++f.pc;
         break;
       }
       case Opc::kTrylock: {  // never on a map (the parser refuses it)
         if (acquired) return;
         acquired = true;
-        int inst = ResolveLock(f, in.lock);
-        int cls = world_.ClassOf(inst, in.lock.subclass);
+        int inst = LockOf(f, in);
+        int cls = world_.ClassOf(inst, in.subclass);
         LockState& s = st_.locks[inst];
-        Touch(inst, !in.read);
-        if (CanAcquire(s, in.read, in.recursive)) {
-          tsan::TryLock(TsanMutex(inst, cls), in.read, true);
-          Acquire(t, inst, cls, in.read, true, f);
+        Touch(inst, !read);
+        if (CanAcquire(s, read, recursive)) {
+          tsan::TryLock(TsanMutex(inst, cls), read, true);
+          Acquire(t, inst, cls, read, true, f);
           ++f.pc;
           break;
         }
-        tsan::TryLock(TsanMutex(inst, cls), in.read, false);
+        tsan::TryLock(TsanMutex(inst, cls), read, false);
         Event e = MakeEvent(EventKind::kTryFailed, t);
         e.inst = inst;
         e.cls = cls;
-        e.read = in.read;
+        e.read = read;
         e.fallback = static_cast<uint8_t>(in.fallback);
         Emit(e);
         if (in.fallback == Fallback::kSkip) {
           Event sk = MakeEvent(EventKind::kSkipped, t);
-          sk.skipped = &in.skipped_xattrs;
+          sk.skipped = &FullInstr(f).skipped_xattrs;
           sk.inst = inst;
           sk.cls = cls;  // the class whose trylock failed: the skip's root cause
           Emit(sk);
@@ -421,23 +420,23 @@ void Execution::RunSlice(int t, bool acquired) {
         break;
       }
       case Opc::kUnlock: {
-        int inst = ResolveLock(f, in.lock);
+        int inst = LockOf(f, in);
         if (!Release(t, inst, false)) {
           Event e = MakeEvent(EventKind::kBadUnlock, t);
           e.inst = inst;
-          e.cls = world_.ClassOf(inst, in.lock.subclass);
+          e.cls = world_.ClassOf(inst, in.subclass);
           Emit(e);
         }
         ++f.pc;
         break;
       }
       case Opc::kFreezeBegin:
-        if (footprint_) footprint_->supers_read |= Footprint::Bit(in.sb);
-        if (st_.frozen[in.sb] || st_.freezing[in.sb] >= 0) {
+        if (footprint_) footprint_->supers_read |= Footprint::Bit(in.small);
+        if (st_.frozen[in.small] || st_.freezing[in.small] >= 0) {
           f.pc = in.target;  // freeze_super(): -EBUSY
         } else {
-          st_.freezing[in.sb] = static_cast<int8_t>(t);
-          if (footprint_) footprint_->supers_written |= Footprint::Bit(in.sb);
+          st_.freezing[in.small] = static_cast<int8_t>(t);
+          if (footprint_) footprint_->supers_written |= Footprint::Bit(in.small);
           ++f.pc;
         }
         break;
@@ -445,23 +444,23 @@ void Execution::RunSlice(int t, bool acquired) {
         // lockdep_sb_freeze_release(): the levels stay write-locked but
         // belong to the superblock, not to this task, from now on.
         for (int lvl = 2; lvl >= 0; --lvl) {
-          int inst = world_.SbWriters(in.sb, lvl);
+          int inst = world_.SbWriters(in.small, lvl);
           Release(t, inst, /*implicit=*/true);
           st_.locks[inst].writer = kOwnerSb;
           Touch(inst, true);
         }
-        if (footprint_) footprint_->supers_written |= Footprint::Bit(in.sb);
-        st_.frozen[in.sb] = 1;
-        st_.freezing[in.sb] = -1;
+        if (footprint_) footprint_->supers_written |= Footprint::Bit(in.small);
+        st_.frozen[in.small] = 1;
+        st_.freezing[in.small] = -1;
         Event e = MakeEvent(EventKind::kFrozen, t);
-        e.inode = in.sb;
+        e.inode = in.small;
         Emit(e);
         ++f.pc;
         break;
       }
       case Opc::kThaw:
-        if (footprint_) footprint_->supers_read |= Footprint::Bit(in.sb);
-        if (st_.frozen[in.sb]) ThawSuper(in.sb, /*implicit=*/false);
+        if (footprint_) footprint_->supers_read |= Footprint::Bit(in.small);
+        if (st_.frozen[in.small]) ThawSuper(in.small, /*implicit=*/false);
         ++f.pc;
         break;
       case Opc::kCall: {
@@ -470,51 +469,54 @@ void Execution::RunSlice(int t, bool acquired) {
           EndOp(t, /*failed=*/true);
           break;
         }
+        const Instr& call = FullInstr(f);
         Frame callee;
-        callee.routine = static_cast<int16_t>(in.callee);
+        callee.routine = static_cast<int16_t>(in.aux);
         callee.pc = 0;
         callee.thread = f.thread;
-        for (int i = 0; i < in.nargs; ++i) callee.args[i] = static_cast<uint8_t>(Entity(f, in.args[i]));
+        for (int i = 0; i < call.nargs; ++i) callee.args[i] = static_cast<uint8_t>(Entity(f, call.args[i]));
         ++f.pc;
         th.frames[th.depth++] = callee;
+        th.code = world_.Code(in.aux);
         break;
       }
       case Opc::kJumpIfNot:
-        f.pc = EvalCond(f, in.cond) ? f.pc + 1 : in.target;
+        f.pc = EvalCond(f, in.aux) ? f.pc + 1 : in.target;
         break;
       case Opc::kJump:
         f.pc = in.target;
         break;
       case Opc::kSetXattr:
       case Opc::kRemoveXattr: {
-        int inode = Inode(f, in.ref);
+        int inode = Inode(f, FullInstr(f).ref);
         bool set = in.op == Opc::kSetXattr;
         if (footprint_) footprint_->inodes_written |= Footprint::Bit(inode);
         if (set)
-          st_.flags[inode] |= uint64_t{1} << in.bit;
+          st_.flags[inode] |= uint64_t{1} << in.small;
         else
-          st_.flags[inode] &= ~(uint64_t{1} << in.bit);
+          st_.flags[inode] &= ~(uint64_t{1} << in.small);
         Event e = MakeEvent(EventKind::kXattr, t);
         e.inode = inode;
-        e.bit = in.bit;
+        e.bit = in.small;
         e.set = set;
         Emit(e);
         ++f.pc;
         break;
       }
       case Opc::kSetFlag:
-        if (footprint_) footprint_->inodes_written |= Footprint::Bit(Inode(f, in.ref));
-        st_.flags[Inode(f, in.ref)] |= uint64_t{1} << in.bit;
+      case Opc::kClearFlag: {
+        const int inode = Inode(f, FullInstr(f).ref);
+        if (footprint_) footprint_->inodes_written |= Footprint::Bit(inode);
+        if (in.op == Opc::kSetFlag)
+          st_.flags[inode] |= uint64_t{1} << in.small;
+        else
+          st_.flags[inode] &= ~(uint64_t{1} << in.small);
         ++f.pc;
         break;
-      case Opc::kClearFlag:
-        if (footprint_) footprint_->inodes_written |= Footprint::Bit(Inode(f, in.ref));
-        st_.flags[Inode(f, in.ref)] &= ~(uint64_t{1} << in.bit);
-        ++f.pc;
-        break;
+      }
       case Opc::kModify: {
         Event e = MakeEvent(EventKind::kModify, t);
-        e.inode = Inode(f, in.ref);
+        e.inode = Inode(f, FullInstr(f).ref);
         Emit(e);
         ++f.pc;
         break;
@@ -523,6 +525,8 @@ void Execution::RunSlice(int t, bool acquired) {
         if (--th.depth == 0) {
           ++th.depth;  // EndOp's events still name this op's last instruction
           EndOp(t, false);
+        } else {
+          th.code = world_.Code(th.frames[th.depth - 1].routine);
         }
         break;
       case Opc::kFail:

@@ -46,6 +46,9 @@ struct ThreadState {
   int op_index = -1;
   int depth = 0;
   Frame frames[kMaxCallDepth];
+  // frames[depth - 1]'s routine in compiled form (World::Code()): the
+  // dispatch loop's one load before the instruction.
+  const CompiledInstr* code = nullptr;
   std::vector<HeldLock> held;
   // While blocked: what it waits for.
   int want_inst = -1;
@@ -167,17 +170,32 @@ class Execution {
   std::string OpText(int thread, int op_index) const;
 
  private:
-  bool Runnable(int t) const;
+  // Sets thread t's status and the masks NextRunnable() reads.
+  void SetStatus(int t, ThreadState::Status status) {
+    st_.threads[t].status = status;
+    const uint32_t bit = 1u << t;
+    ready_ = status == ThreadState::Status::kReady ? ready_ | bit : ready_ & ~bit;
+    blocked_ = status == ThreadState::Status::kBlocked ? blocked_ | bit : blocked_ & ~bit;
+  }
+  void RecomputeStatusMasks();
   void RunSlice(int t, bool acquired = false);
   void StartOp(int t);
   void EndOp(int t, bool failed);
   void Acquire(int t, int inst, int cls, bool read, bool trylock, const Frame& f);
   bool Release(int t, int inst, bool implicit);
-  bool IsMap(const Instr& in) const;
-  void AcquireMap(int t, Frame& f, const Instr& in);
+  void AcquireMap(int t, Frame& f, const CompiledInstr& in);
   // lockdep's lock_acquire() for `in`: the kAttempt event the inversion
   // oracle adds dependencies on.
-  Event EmitAttempt(int t, const Frame& f, const Instr& in);
+  Event EmitAttempt(int t, const Frame& f, const CompiledInstr& in);
+  // The lock instance `in` (at f.pc) names in frame `f`.
+  int LockOf(const Frame& f, const CompiledInstr& in) const {
+    if (in.flags & kCiGeneralLock) return ResolveLock(f, scheme_.routines[f.routine].code[f.pc].lock);
+    if (in.param < 0) return in.aux;
+    int e = f.args[in.param];
+    for (int i = 0; i < in.parents; ++i) e = world_.Parent(e);
+    return in.aux + in.mul * e;
+  }
+  const Instr& FullInstr(const Frame& f) const { return scheme_.routines[f.routine].code[f.pc]; }
   bool ThawStuckSupers();
   void Touch(int inst, bool exclusive) {
     if (footprint_) footprint_->Lock(inst, exclusive);
@@ -208,6 +226,9 @@ class Execution {
   RunLimits limits_;
 
   ExecState st_;  // everything Save()/Restore() move, in one value
+  // Bit t: thread t is ready / blocked (derived from st_, kept by SetStatus):
+  // NextRunnable() then only looks at blocked threads' locks.
+  uint32_t ready_ = 0, blocked_ = 0;
   std::vector<std::pair<int, int>> completed_;
   std::vector<int> runnable_;  // Run()'s scratch
   ExecBuffers* buffers_ = nullptr;

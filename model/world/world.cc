@@ -40,6 +40,76 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
   for (int e = 0; e < entities(); ++e)
     parent_.push_back(static_cast<int16_t>(e < scheme_.files ? scheme_.files + e % scheme_.dirs : root()));
   for (int sb = 0; sb < supers(); ++sb) sb_writers_.push_back(Instance(3, scheme_.supers[sb].writers_of, 0));
+  for (const Routine& r : scheme_.routines) {
+    code_begin_.push_back(static_cast<int32_t>(code_.size()));
+    for (const Instr& in : r.code) code_.push_back(Compile(in));
+  }
+}
+
+CompiledInstr World::Compile(const Instr& in) const {
+  CompiledInstr c;
+  c.op = in.op;
+  c.flags = (in.read ? kCiRead : 0) | (in.recursive ? kCiRecursive : 0);
+  c.fallback = in.fallback;
+  c.target = in.target;
+  switch (in.op) {
+    case Opc::kJumpIfNot: c.aux = in.cond; return c;
+    case Opc::kCall: c.aux = in.callee; return c;
+    case Opc::kFreezeBegin:
+    case Opc::kFreezeEnd:
+    case Opc::kThaw: c.small = in.sb; return c;
+    case Opc::kSetXattr:
+    case Opc::kRemoveXattr:
+    case Opc::kSetFlag:
+    case Opc::kClearFlag: c.small = in.bit; return c;
+    case Opc::kLock:
+    case Opc::kTrylock:
+    case Opc::kMightLock:
+    case Opc::kUnlock: break;
+    default: return c;
+  }
+  // The lock reference as an affine formula of one argument (ResolveLock()
+  // in model/exec/resolve.cc is the general form it must agree with).
+  const LockRef& lr = in.lock;
+  const LockFamily& fam = scheme_.families[lr.family];
+  const int levels = family_levels_[lr.family];
+  c.subclass = lr.subclass;
+  if (fam.kind == LockKind::kMap) c.flags |= kCiMap;
+  const Ref& ref = lr.obj;
+  int fixed = -1;  // the entity when the reference names no argument
+  switch (ref.base) {
+    case Ref::Base::kParam: break;
+    case Ref::Base::kRoot: fixed = root(); break;
+    case Ref::Base::kWorkdir: fixed = workdir(); break;
+    case Ref::Base::kIndexdir: fixed = indexdir(); break;
+    default: fixed = -2; break;  // first()/second(), or a superblock
+  }
+  if (fixed >= 0)
+    for (int i = 0; i < ref.parents; ++i) fixed = Parent(fixed);
+  switch (fam.domain) {
+    case Domain::kGlobal: c.aux = Instance(lr.family, 0, lr.level); return c;
+    case Domain::kSb:
+      c.aux = fam.family == FamilyKind::kSbWriters ? SbWriters(ref.a, lr.level) : Instance(lr.family, ref.a, lr.level);
+      return c;
+    case Domain::kInode:
+    case Domain::kPipe: {
+      if (fixed == -2 || levels > 255) break;
+      // Inode families number objects by Inode(sb, entity), pipes by entity.
+      const int sb_offset = fam.domain == Domain::kInode ? Inode(ref.sb < 0 ? scheme_.default_overlay : ref.sb, 0) : 0;
+      if (fixed >= 0) {
+        c.aux = Instance(lr.family, sb_offset + fixed, lr.level);
+      } else {
+        c.param = ref.a;
+        c.parents = ref.parents;
+        c.mul = static_cast<uint8_t>(levels);
+        c.aux = Instance(lr.family, sb_offset, lr.level);
+      }
+      return c;
+    }
+    case Domain::kOpen: break;
+  }
+  c.flags |= kCiGeneralLock;
+  return c;
 }
 
 std::vector<uint64_t> World::InitialFlags() const {

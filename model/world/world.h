@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model/scheme/scheme.h"
+#include "model/world/compiled_code.h"
 
 namespace ovlfuzz {
 
@@ -84,8 +85,13 @@ class World {
   const std::string& ClassName(int cls) const { return class_names_[cls]; }
   int classes() const { return static_cast<int>(class_names_.size()); }
 
+  // Routine `r`'s code in the executor's compact form (compiled_code.h),
+  // index for index the same as scheme().routines[r].code.
+  const CompiledInstr* Code(int routine) const { return code_.data() + code_begin_[routine]; }
+
  private:
   std::string BaseClassName(int family, int object, int level) const;
+  CompiledInstr Compile(const Instr& in) const;
   int InternClass(const std::string& name);
 
   const Scheme& scheme_;
@@ -97,6 +103,8 @@ class World {
   std::vector<std::string> class_names_;
   std::vector<int16_t> parent_;     // by entity
   std::vector<int32_t> sb_writers_; // by superblock: its level-0 sb_writers instance
+  std::vector<CompiledInstr> code_;  // every routine's code, one after another
+  std::vector<int32_t> code_begin_;  // by routine: its first instruction in code_
 };
 
 }  // namespace ovlfuzz

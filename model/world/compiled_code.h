@@ -31,14 +31,14 @@ enum CompiledFlag : uint8_t {
 struct CompiledInstr {
   Opc op = Opc::kReturn;
   uint8_t flags = 0;
-  uint8_t subclass = 0;       // lock: lockdep subclass
-  int8_t param = -1;          // lock: argument picking the instance, -1 none
-  uint8_t parents = 0;        // lock: parent() applied to that argument
+  uint8_t subclass = 0;  // lock: lockdep subclass
+  int8_t param = -1;     // lock: argument picking the instance, -1 none
+  uint8_t parents = 0;   // lock: parent() applied to that argument
   Fallback fallback = Fallback::kSkip;
-  int8_t small = -1;          // freeze/thaw: superblock; xattr/flag: bit
-  uint8_t mul = 0;            // lock: instance stride per entity (the family's levels)
-  int32_t target = -1;        // jump / skip / EBUSY target
-  int32_t aux = -1;           // lock: base instance; kJumpIfNot: cond; kCall: callee
+  int8_t small = -1;    // freeze/thaw: superblock; xattr/flag: bit
+  uint8_t mul = 0;      // lock: instance stride per entity (the family's levels)
+  int32_t target = -1;  // jump / skip / EBUSY target
+  int32_t aux = -1;     // lock: base instance; kJumpIfNot: cond; kCall: callee
 };
 static_assert(sizeof(CompiledInstr) == 16, "one instruction per 16 bytes");
 

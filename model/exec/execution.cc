@@ -334,6 +334,10 @@ void Execution::RunSlice(int t, bool acquired) {
     }
     Frame& f = th.frames[th.depth - 1];
     const CompiledInstr& in = th.code[f.pc];
+    if (in.flags & kCiSchedPoint) {
+      if (acquired) return;  // park at the next scheduling point
+      acquired = true;
+    }
     const bool read = in.flags & kCiRead, recursive = in.flags & kCiRecursive;
     switch (in.op) {
       case Opc::kMightLock:
@@ -347,8 +351,6 @@ void Execution::RunSlice(int t, bool acquired) {
           AcquireMap(t, f, in);
           break;
         }
-        if (acquired) return;  // park at the next scheduling point
-        acquired = true;
         int inst = LockOf(f, in);
         int cls = world_.ClassOf(inst, in.subclass);
         LockState& s = st_.locks[inst];
@@ -386,8 +388,6 @@ void Execution::RunSlice(int t, bool acquired) {
         break;
       }
       case Opc::kTrylock: {  // never on a map (the parser refuses it)
-        if (acquired) return;
-        acquired = true;
         int inst = LockOf(f, in);
         int cls = world_.ClassOf(inst, in.subclass);
         LockState& s = st_.locks[inst];

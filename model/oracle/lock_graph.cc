@@ -84,6 +84,7 @@ void LockGraph::Clear() {
   std::fill(slots_.begin(), slots_.end(), Slot());
   std::fill(head_.begin(), head_.end(), -1);
   std::fill(tail_.begin(), tail_.end(), -1);
+  std::fill(has_in_.begin(), has_in_.end(), 0);
 }
 
 bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
@@ -95,7 +96,8 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   if (from == to) {
     cycle->assign(1, link);
     closes = true;
-  } else if (static_cast<size_t>(to) < head_.size() && head_[to] >= 0 &&  // a class with no successors closes nothing
+  } else if (static_cast<size_t>(std::max(from, to)) < head_.size() && head_[to] >= 0 &&
+             has_in_[from] &&  // a path to -> ... -> from needs an edge out of `to` and one into `from`
              FindStrongPath(to, from, link.recursive, link.from_read, &path_)) {
     cycle->clear();
     cycle->push_back(link);  // #0: the new lock, acquired while `from` is held
@@ -120,7 +122,9 @@ bool LockGraph::AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle) {
   if (static_cast<size_t>(std::max(from, to)) >= head_.size()) {
     head_.resize(std::max(from, to) + 1, -1);
     tail_.resize(head_.size(), -1);
+    has_in_.resize(head_.size(), 0);
   }
+  has_in_[to] = 1;
   kinds_.push_back(kind);
   next_.push_back(-1);
   if (tail_[from] >= 0)

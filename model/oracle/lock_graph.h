@@ -64,6 +64,7 @@ class LockGraph {
   std::vector<ChainLink> order_;
   std::vector<uint8_t> kinds_;
   std::vector<int32_t> head_, tail_, next_;
+  std::vector<uint8_t> has_in_;  // by class: some edge ends in it
   // BFS scratch, reused so a search allocates nothing: prev_ is -1 for
   // every state between searches.
   mutable std::vector<int> prev_, queue_;

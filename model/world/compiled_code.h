@@ -26,6 +26,7 @@ enum CompiledFlag : uint8_t {
   kCiRecursive = 2,    // Instr::recursive
   kCiMap = 4,          // the lock is a lockdep map (never blocks)
   kCiGeneralLock = 8,  // resolve the lock with ResolveLock() on the Instr
+  kCiSchedPoint = 16,  // a blocking lock (not a map) or a trylock: a slice ends before it
 };
 
 struct CompiledInstr {

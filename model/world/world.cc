@@ -75,6 +75,7 @@ CompiledInstr World::Compile(const Instr& in) const {
   const int levels = family_levels_[lr.family];
   c.subclass = lr.subclass;
   if (fam.kind == LockKind::kMap) c.flags |= kCiMap;
+  if ((in.op == Opc::kLock && fam.kind != LockKind::kMap) || in.op == Opc::kTrylock) c.flags |= kCiSchedPoint;
   const Ref& ref = lr.obj;
   int fixed = -1;  // the entity when the reference names no argument
   switch (ref.base) {

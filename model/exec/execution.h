@@ -195,6 +195,15 @@ class Execution {
     for (int i = 0; i < in.parents; ++i) e = world_.Parent(e);
     return in.aux + in.mul * e;
   }
+  // A kCiSimpleCond condition (the explorer, which records what conditions
+  // read, takes EvalCond()).
+  bool SimpleCond(const Frame& f, const CompiledInstr& in) const {
+    if (in.param < 0) return ((st_.flags[in.aux] >> in.small) & 1) != ((in.flags & kCiCondLacks) != 0);
+    int e = f.args[in.param];
+    for (int i = 0; i < in.parents; ++i) e = world_.Parent(e);
+    const bool has = (st_.flags[in.aux + e] >> in.small) & 1;
+    return has != ((in.flags & kCiCondLacks) != 0);
+  }
   const Instr& FullInstr(const Frame& f) const { return scheme_.routines[f.routine].code[f.pc]; }
   bool ThawStuckSupers();
   void Touch(int inst, bool exclusive) {

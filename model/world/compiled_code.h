@@ -11,7 +11,9 @@
 //
 // which covers every inode, pipe, superblock and global lock named by a
 // parameter, a parent of one or a fixed entity. `per open` locks and
-// first()/second() keep the general resolution (kCiGeneralLock).
+// first()/second() keep the general resolution (kCiGeneralLock). A
+// condition that is one `has`/`lacks` test is reduced the same way
+// (kCiSimpleCond); the others go through EvalCond().
 #ifndef OVLFUZZ_MODEL_WORLD_COMPILED_CODE_H_
 #define OVLFUZZ_MODEL_WORLD_COMPILED_CODE_H_
 
@@ -27,6 +29,8 @@ enum CompiledFlag : uint8_t {
   kCiMap = 4,          // the lock is a lockdep map (never blocks)
   kCiGeneralLock = 8,  // resolve the lock with ResolveLock() on the Instr
   kCiSchedPoint = 16,  // a blocking lock (not a map) or a trylock: a slice ends before it
+  kCiSimpleCond = 32,  // kJumpIfNot on one has/lacks: bit `small` of inode aux + entity
+  kCiCondLacks = 64,   // ... and it is `lacks`
 };
 
 struct CompiledInstr {
@@ -39,7 +43,7 @@ struct CompiledInstr {
   int8_t small = -1;    // freeze/thaw: superblock; xattr/flag: bit
   uint8_t mul = 0;      // lock: instance stride per entity (the family's levels)
   int32_t target = -1;  // jump / skip / EBUSY target
-  int32_t aux = -1;     // lock: base instance; kJumpIfNot: cond; kCall: callee
+  int32_t aux = -1;     // lock: base instance; kJumpIfNot (simple): base inode; kCall: callee
 };
 static_assert(sizeof(CompiledInstr) == 16, "one instruction per 16 bytes");
 

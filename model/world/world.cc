@@ -42,18 +42,47 @@ World::World(const Scheme& scheme) : scheme_(scheme) {
   for (int sb = 0; sb < supers(); ++sb) sb_writers_.push_back(Instance(3, scheme_.supers[sb].writers_of, 0));
   for (const Routine& r : scheme_.routines) {
     code_begin_.push_back(static_cast<int32_t>(code_.size()));
-    for (const Instr& in : r.code) code_.push_back(Compile(in));
+    for (const Instr& in : r.code) code_.push_back(Compile(r, in));
   }
 }
 
-CompiledInstr World::Compile(const Instr& in) const {
+int World::FixedEntity(const Ref& ref) const {
+  int e = -1;
+  switch (ref.base) {
+    case Ref::Base::kParam: return -1;
+    case Ref::Base::kRoot: e = root(); break;
+    case Ref::Base::kWorkdir: e = workdir(); break;
+    case Ref::Base::kIndexdir: e = indexdir(); break;
+    default: return -2;  // first()/second(), or a superblock
+  }
+  for (int i = 0; i < ref.parents; ++i) e = Parent(e);
+  return e;
+}
+
+CompiledInstr World::Compile(const Routine& r, const Instr& in) const {
   CompiledInstr c;
   c.op = in.op;
   c.flags = (in.read ? kCiRead : 0) | (in.recursive ? kCiRecursive : 0);
   c.fallback = in.fallback;
   c.target = in.target;
   switch (in.op) {
-    case Opc::kJumpIfNot: c.aux = in.cond; return c;
+    case Opc::kJumpIfNot: {
+      // The common condition, one `has`/`lacks` on an argument's inode (or
+      // a fixed one): instance-like formula inode = base + entity.
+      const std::vector<CondAtom>& atoms = r.conds[in.cond];
+      if (atoms.size() != 1) return c;
+      const CondAtom& a = atoms[0];
+      if (a.kind != CondAtom::Kind::kHas && a.kind != CondAtom::Kind::kLacks) return c;
+      const int sb_base = Inode(a.ref.sb < 0 ? scheme_.default_overlay : a.ref.sb, 0);
+      const int fixed = FixedEntity(a.ref);
+      if (fixed == -2) return c;
+      c.flags |= kCiSimpleCond | (a.kind == CondAtom::Kind::kLacks ? kCiCondLacks : 0);
+      c.small = a.bit;
+      c.param = fixed >= 0 ? -1 : a.ref.a;
+      c.parents = fixed >= 0 ? 0 : a.ref.parents;
+      c.aux = sb_base + (fixed >= 0 ? fixed : 0);
+      return c;
+    }
     case Opc::kCall: c.aux = in.callee; return c;
     case Opc::kFreezeBegin:
     case Opc::kFreezeEnd:
@@ -77,16 +106,7 @@ CompiledInstr World::Compile(const Instr& in) const {
   if (fam.kind == LockKind::kMap) c.flags |= kCiMap;
   if ((in.op == Opc::kLock && fam.kind != LockKind::kMap) || in.op == Opc::kTrylock) c.flags |= kCiSchedPoint;
   const Ref& ref = lr.obj;
-  int fixed = -1;  // the entity when the reference names no argument
-  switch (ref.base) {
-    case Ref::Base::kParam: break;
-    case Ref::Base::kRoot: fixed = root(); break;
-    case Ref::Base::kWorkdir: fixed = workdir(); break;
-    case Ref::Base::kIndexdir: fixed = indexdir(); break;
-    default: fixed = -2; break;  // first()/second(), or a superblock
-  }
-  if (fixed >= 0)
-    for (int i = 0; i < ref.parents; ++i) fixed = Parent(fixed);
+  const int fixed = FixedEntity(ref);
   switch (fam.domain) {
     case Domain::kGlobal: c.aux = Instance(lr.family, 0, lr.level); return c;
     case Domain::kSb:

@@ -91,7 +91,10 @@ class World {
 
  private:
   std::string BaseClassName(int family, int object, int level) const;
-  CompiledInstr Compile(const Instr& in) const;
+  CompiledInstr Compile(const Routine& r, const Instr& in) const;
+  // The entity a reference names without an argument (root, workdir,
+  // indexdir and their parents), -1 for a parameter's, -2 for the others.
+  int FixedEntity(const Ref& ref) const;
   int InternClass(const std::string& name);
 
   const Scheme& scheme_;

@@ -12,6 +12,8 @@
 #define OVLFUZZ_MODEL_ORACLE_LOCK_INVERSION_H_
 
 #include <iterator>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "model/oracle/lock_graph.h"
@@ -47,6 +49,8 @@ class LockInversionOracle : public FindingCollector {
   void OnEvent(const Event& event, const Execution& x) override;
   EventMask Interests() const override { return EventBit(EventKind::kAttempt); }
   const LockGraph& graph() const { return graph_; }
+  // Forgets the run; the names of cycles seen (names_) stay: they depend on
+  // the world and the cycle only.
   void Reset() override {
     FindingCollector::Reset();
     graph_.Clear();
@@ -55,7 +59,20 @@ class LockInversionOracle : public FindingCollector {
  private:
   void Report(std::vector<ChainLink> cycle, const Execution& x);
 
+  // A cycle's bug key and signature, by what they are built from: the kind
+  // and each link's classes and op. A buggy scheme closes the same few
+  // cycles run after run, and building the names (class names, root cause,
+  // canonical rotation) cost more than the rest of the run.
+  struct Names {
+    std::vector<int> key;
+    std::string bug, signature;
+  };
+  const Names& NamesOf(FindingKind kind, const std::vector<ChainLink>& cycle, const Execution& x);
+
   LockGraph graph_;
+  std::unordered_map<uint64_t, std::vector<Names>> names_;  // by hash of Names::key
+  uint64_t names_world_ = 0;  // World::serial() names_ belong to
+  std::vector<int> key_;  // scratch
 };
 
 }  // namespace ovlfuzz

@@ -1,5 +1,6 @@
 #include "model/world/world.h"
 
+#include <atomic>
 #include <cctype>
 #include <unordered_map>
 
@@ -10,6 +11,8 @@ const char* const kSbLevelClass[] = {"sb_writers", "sb_pagefaults", "sb_internal
 }  // namespace
 
 World::World(const Scheme& scheme) : scheme_(scheme) {
+  static std::atomic<uint64_t> worlds{0};
+  serial_ = ++worlds;
   int total = 0;
   for (size_t f = 0; f < scheme_.families.size(); ++f) {
     const LockFamily& fam = scheme_.families[f];

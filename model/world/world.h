@@ -29,6 +29,9 @@ class World {
   explicit World(const Scheme& scheme);
 
   const Scheme& scheme() const { return scheme_; }
+  // Distinct for every World built in this process (an address may be
+  // reused): what caches of names derived from a world are keyed by.
+  uint64_t serial() const { return serial_; }
 
   int files() const { return scheme_.files; }
   int dirs() const { return scheme_.dirs; }
@@ -98,6 +101,7 @@ class World {
   int InternClass(const std::string& name);
 
   const Scheme& scheme_;
+  uint64_t serial_;
   std::vector<int> family_base_, family_levels_;
   std::vector<int16_t> inst_family_;
   std::vector<int16_t> inst_object_;

@@ -50,21 +50,6 @@ bool LockGraph::FindStrongPath(int from, int to, bool only_r, bool end_s, std::v
   return found;
 }
 
-namespace {
-uint64_t Key(int from, int to) { return static_cast<uint64_t>(static_cast<uint32_t>(from)) << 32 | static_cast<uint32_t>(to); }
-size_t SlotOf(uint64_t key, size_t mask) { return (key * 0x9e3779b97f4a7c15ULL) >> 40 & mask; }
-}  // namespace
-
-int LockGraph::EdgeIndex(int from, int to) const {
-  if (slots_.empty()) return -1;
-  const size_t mask = slots_.size() - 1;
-  const uint64_t key = Key(from, to);
-  for (size_t i = SlotOf(key, mask);; i = (i + 1) & mask) {
-    if (slots_[i].edge < 0) return -1;
-    if (slots_[i].key == key) return slots_[i].edge;
-  }
-}
-
 void LockGraph::Insert(uint64_t key, int edge) {
   const size_t mask = slots_.size() - 1;
   size_t i = SlotOf(key, mask);

@@ -34,6 +34,12 @@ class LockGraph {
   // new and closes a strong cycle; a self-edge is a cycle of length one.
   bool AddEdge(const ChainLink& link, std::vector<ChainLink>* cycle);
   bool HasEdge(int from, int to) const { return EdgeIndex(from, to) >= 0; }
+  // Whether from -> to already has `kind` (AddEdge would do nothing): most
+  // acquisitions of a run repeat an order, and this is their whole check.
+  bool Known(int from, int to, uint8_t kind) const {
+    const int e = EdgeIndex(from, to);
+    return e >= 0 && (kinds_[e] & kind);
+  }
   size_t edge_count() const { return order_.size(); }
   // Every edge with the site that first created it, in creation order.
   const std::vector<ChainLink>& edges() const { return order_; }
@@ -45,7 +51,19 @@ class LockGraph {
   // into `from` ends with R), whose last edge may not end with R when the
   // edge closing the cycle starts with S (`end_s`).
   bool FindStrongPath(int from, int to, bool only_r, bool end_s, std::vector<int>* path) const;
-  int EdgeIndex(int from, int to) const;
+  int EdgeIndex(int from, int to) const {
+    if (slots_.empty()) return -1;
+    const size_t mask = slots_.size() - 1;
+    const uint64_t key = Key(from, to);
+    for (size_t i = SlotOf(key, mask);; i = (i + 1) & mask) {
+      if (slots_[i].edge < 0) return -1;
+      if (slots_[i].key == key) return slots_[i].edge;
+    }
+  }
+  static uint64_t Key(int from, int to) {
+    return static_cast<uint64_t>(static_cast<uint32_t>(from)) << 32 | static_cast<uint32_t>(to);
+  }
+  static size_t SlotOf(uint64_t key, size_t mask) { return (key * 0x9e3779b97f4a7c15ULL) >> 40 & mask; }
   void Insert(uint64_t key, int edge);
   void Grow();
 

@@ -13,13 +13,15 @@ constexpr size_t kMaxPerRun = 4;
 void LockInversionOracle::OnEvent(const Event& e, const Execution& x) {
   if (e.kind != EventKind::kAttempt) return;
   const ThreadState& th = x.thread(e.thread);
-  Site site = EventSite(e);
+  if (th.held.empty()) return;
+  const Site site = EventSite(e);
   if (const HeldLock* h = HeldOfClass(th.held, e.cls); h && !RecursionAllowed(*h, e.recursive)) {
     Report({ChainLink{e.cls, h->cls, e.read, site, e.recursive, h->read}}, x);  // lockdep adds no edges then
     return;
   }
   ForEachDependencySource(th.held, [&](const HeldLock& h) {
     if (h.cls == e.cls) return;  // read-after-read recursion: no self-dependency
+    if (graph_.Known(h.cls, e.cls, DepKindOf(h.read, e.recursive))) return;
     std::vector<ChainLink> cycle;
     if (graph_.AddEdge(ChainLink{e.cls, h.cls, e.read, site, e.recursive, h.read}, &cycle))
       Report(std::move(cycle), x);

@@ -190,18 +190,12 @@ class Execution {
   // The lock instance `in` (at f.pc) names in frame `f`.
   int LockOf(const Frame& f, const CompiledInstr& in) const {
     if (in.flags & kCiGeneralLock) return ResolveLock(f, scheme_.routines[f.routine].code[f.pc].lock);
-    if (in.param < 0) return in.aux;
-    int e = f.args[in.param];
-    for (int i = 0; i < in.parents; ++i) e = world_.Parent(e);
-    return in.aux + in.mul * e;
+    return world_.Affine(in, f.args);
   }
   // A kCiSimpleCond condition (the explorer, which records what conditions
   // read, takes EvalCond()).
   bool SimpleCond(const Frame& f, const CompiledInstr& in) const {
-    if (in.param < 0) return ((st_.flags[in.aux] >> in.small) & 1) != ((in.flags & kCiCondLacks) != 0);
-    int e = f.args[in.param];
-    for (int i = 0; i < in.parents; ++i) e = world_.Parent(e);
-    const bool has = (st_.flags[in.aux + e] >> in.small) & 1;
+    const bool has = (st_.flags[world_.Affine(in, f.args)] >> in.small) & 1;
     return has != ((in.flags & kCiCondLacks) != 0);
   }
   const Instr& FullInstr(const Frame& f) const { return scheme_.routines[f.routine].code[f.pc]; }

@@ -29,7 +29,7 @@ enum CompiledFlag : uint8_t {
   kCiMap = 4,          // the lock is a lockdep map (never blocks)
   kCiGeneralLock = 8,  // resolve the lock with ResolveLock() on the Instr
   kCiSchedPoint = 16,  // a blocking lock (not a map) or a trylock: a slice ends before it
-  kCiSimpleCond = 32,  // kJumpIfNot on one has/lacks: bit `small` of inode aux + entity
+  kCiSimpleCond = 32,  // kJumpIfNot on one has/lacks: bit `small` of the affine inode
   kCiCondLacks = 64,   // ... and it is `lacks`
 };
 
@@ -41,9 +41,9 @@ struct CompiledInstr {
   uint8_t parents = 0;   // lock: parent() applied to that argument
   Fallback fallback = Fallback::kSkip;
   int8_t small = -1;    // freeze/thaw: superblock; xattr/flag: bit
-  uint8_t mul = 0;      // lock: instance stride per entity (the family's levels)
+  uint8_t mul = 0;      // lock: instance stride per entity (the family's levels); cond: 1
   int32_t target = -1;  // jump / skip / EBUSY target
-  int32_t aux = -1;     // lock: base instance; kJumpIfNot (simple): base inode; kCall: callee
+  int32_t aux = -1;     // lock: base instance; simple cond: base inode; kCall: callee
 };
 static_assert(sizeof(CompiledInstr) == 16, "one instruction per 16 bytes");
 

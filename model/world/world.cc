@@ -83,6 +83,7 @@ CompiledInstr World::Compile(const Routine& r, const Instr& in) const {
       c.small = a.bit;
       c.param = fixed >= 0 ? -1 : a.ref.a;
       c.parents = fixed >= 0 ? 0 : a.ref.parents;
+      c.mul = 1;
       c.aux = sb_base + (fixed >= 0 ? fixed : 0);
       return c;
     }

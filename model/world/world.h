@@ -91,6 +91,14 @@ class World {
   // Routine `r`'s code in the executor's compact form (compiled_code.h),
   // index for index the same as scheme().routines[r].code.
   const CompiledInstr* Code(int routine) const { return code_.data() + code_begin_[routine]; }
+  // What a compiled lock reference (the instance) or simple condition (the
+  // inode) names in a frame with these arguments; kCiGeneralLock excepted.
+  int Affine(const CompiledInstr& in, const uint8_t* args) const {
+    if (in.param < 0) return in.aux;
+    int e = args[in.param];
+    for (int i = 0; i < in.parents; ++i) e = Parent(e);
+    return in.aux + in.mul * e;
+  }
 
  private:
   std::string BaseClassName(int family, int object, int level) const;

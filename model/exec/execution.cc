@@ -203,7 +203,7 @@ void Execution::StartOp(int t) {
     f.args[i] = static_cast<uint8_t>(world_.ArgEntity(r.params[i], call.args[i]));
   th.depth = 1;
   th.code = world_.Code(call.routine);
-  Emit(MakeEvent(EventKind::kOpBegin, t));
+  if (Wants(EventKind::kOpBegin)) Emit(MakeEvent(EventKind::kOpBegin, t));
 }
 
 void Execution::EndOp(int t, bool failed) {
@@ -327,7 +327,7 @@ void Execution::RunSlice(int t, bool acquired) {
           return;
         }
         SetStatus(t, ThreadState::Status::kDone);
-        Emit(MakeEvent(EventKind::kThreadDone, t));
+        if (Wants(EventKind::kThreadDone)) Emit(MakeEvent(EventKind::kThreadDone, t));
         return;
       }
       StartOp(t);
@@ -357,12 +357,14 @@ void Execution::RunSlice(int t, bool acquired) {
         Touch(inst, !read);
         bool was_blocked = th.status == ThreadState::Status::kBlocked;
         if (!was_blocked) {
-          Event e = MakeEvent(EventKind::kAttempt, t);
-          e.inst = inst;
-          e.cls = cls;
-          e.read = read;
-          e.recursive = recursive;
-          Emit(e);
+          if (Wants(EventKind::kAttempt)) {
+            Event e = MakeEvent(EventKind::kAttempt, t);
+            e.inst = inst;
+            e.cls = cls;
+            e.read = read;
+            e.recursive = recursive;
+            Emit(e);
+          }
           tsan::Attempt(TsanMutex(inst, cls), read);
         }
         if (!CanAcquire(s, read, recursive)) {

@@ -173,6 +173,14 @@ void Execution::Restore(const ExecState& s) {
   RecomputeStatusMasks();
 }
 
+Event Execution::MakeLockEvent(EventKind kind, int t, int inst, int cls, bool read) const {
+  Event e = MakeEvent(kind, t);
+  e.inst = inst;
+  e.cls = cls;
+  e.read = read;
+  return e;
+}
+
 Event Execution::MakeEvent(EventKind kind, int t) const {
   Event e;
   e.kind = kind;
@@ -236,10 +244,7 @@ void Execution::Acquire(int t, int inst, int cls, bool read, bool trylock, const
   h.site = {t, th.op_index, f.routine, f.pc, static_cast<int>(st_.step), th.depth > 1 ? th.frames[0].pc - 1 : -1};
   st_.threads[t].held.push_back(h);
   if (!Wants(EventKind::kAcquired)) return;
-  Event e = MakeEvent(EventKind::kAcquired, t);
-  e.inst = inst;
-  e.cls = cls;
-  e.read = read;
+  Event e = MakeLockEvent(EventKind::kAcquired, t, inst, cls, read);
   e.trylock = trylock;
   Emit(e);
 }
@@ -275,10 +280,7 @@ bool Execution::Release(int t, int inst, bool implicit) {
     tsan::Unlock(TsanMutex(inst, h.cls), h.read);
   }
   if (!Wants(EventKind::kReleased)) return true;
-  Event e = MakeEvent(EventKind::kReleased, t);
-  e.inst = inst;
-  e.cls = h.cls;
-  e.read = h.read;
+  Event e = MakeLockEvent(EventKind::kReleased, t, inst, h.cls, h.read);
   e.implicit = implicit;
   Emit(e);
   return true;
@@ -358,10 +360,7 @@ void Execution::RunSlice(int t, bool acquired) {
         bool was_blocked = th.status == ThreadState::Status::kBlocked;
         if (!was_blocked) {
           if (Wants(EventKind::kAttempt)) {
-            Event e = MakeEvent(EventKind::kAttempt, t);
-            e.inst = inst;
-            e.cls = cls;
-            e.read = read;
+            Event e = MakeLockEvent(EventKind::kAttempt, t, inst, cls, read);
             e.recursive = recursive;
             Emit(e);
           }
@@ -374,11 +373,7 @@ void Execution::RunSlice(int t, bool acquired) {
           th.want_read = read;
           th.want_recursive = recursive;
           if (!read) ++s.writers_waiting;
-          Event e = MakeEvent(EventKind::kBlocked, t);
-          e.inst = inst;
-          e.cls = cls;
-          e.read = read;
-          Emit(e);
+          Emit(MakeLockEvent(EventKind::kBlocked, t, inst, cls, read));
           return;
         }
         if (was_blocked && !read) --s.writers_waiting;
@@ -401,10 +396,7 @@ void Execution::RunSlice(int t, bool acquired) {
           break;
         }
         tsan::TryLock(TsanMutex(inst, cls), read, false);
-        Event e = MakeEvent(EventKind::kTryFailed, t);
-        e.inst = inst;
-        e.cls = cls;
-        e.read = read;
+        Event e = MakeLockEvent(EventKind::kTryFailed, t, inst, cls, read);
         e.fallback = static_cast<uint8_t>(in.fallback);
         Emit(e);
         if (in.fallback == Fallback::kSkip) {
@@ -424,10 +416,7 @@ void Execution::RunSlice(int t, bool acquired) {
       case Opc::kUnlock: {
         int inst = LockOf(f, in);
         if (!Release(t, inst, false)) {
-          Event e = MakeEvent(EventKind::kBadUnlock, t);
-          e.inst = inst;
-          e.cls = world_.ClassOf(inst, in.subclass);
-          Emit(e);
+          Emit(MakeLockEvent(EventKind::kBadUnlock, t, inst, world_.ClassOf(inst, in.subclass), false));
         }
         ++f.pc;
         break;

@@ -217,6 +217,8 @@ class Execution {
     return listen_begin_[static_cast<int>(kind)] != listen_begin_[static_cast<int>(kind) + 1];
   }
   Event MakeEvent(EventKind kind, int t) const;
+  // An event about lock instance `inst` (class `cls`, read or write).
+  Event MakeLockEvent(EventKind kind, int t, int inst, int cls, bool read) const;
 
   const World& world_;
   const Scheme& scheme_;

@@ -3,8 +3,9 @@
 // Instr (model/scheme) is what the parser knows about a line, 88 bytes with
 // source positions and references; the executor only needs a few of them on
 // its hot path. A World keeps each routine's code once more in this 16-byte
-// form, so every built-in's code fits in the L1 cache, and with a lock
-// reference reduced where it can be to an affine formula of one argument:
+// form (a built-in's whole code: 3 KB instead of 16 KB, so an instruction
+// and its neighbours share a cache line), and with a lock reference reduced
+// where it can be to an affine formula of one argument:
 //
 //   instance = base + mul * parent^parents(args[param])   (param >= 0)
 //   instance = base                                      (param < 0)

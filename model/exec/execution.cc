@@ -472,9 +472,7 @@ void Execution::RunSlice(int t, bool acquired) {
         break;
       }
       case Opc::kJumpIfNot:
-        f.pc = (in.flags & kCiSimpleCond && !footprint_ ? SimpleCond(f, in) : EvalCond(f, FullInstr(f).cond))
-                   ? f.pc + 1
-                   : in.target;
+        f.pc = (in.flags & kCiSimpleCond ? SimpleCond(f, in) : EvalCond(f, FullInstr(f).cond)) ? f.pc + 1 : in.target;
         break;
       case Opc::kJump:
         f.pc = in.target;

@@ -192,10 +192,12 @@ class Execution {
     if (in.flags & kCiGeneralLock) return ResolveLock(f, scheme_.routines[f.routine].code[f.pc].lock);
     return world_.Affine(in, f.args);
   }
-  // A kCiSimpleCond condition (the explorer, which records what conditions
-  // read, takes EvalCond()).
+  // A kCiSimpleCond condition; like EvalCond(), it records the inode it
+  // read in the explorer's footprint.
   bool SimpleCond(const Frame& f, const CompiledInstr& in) const {
-    const bool has = (st_.flags[world_.Affine(in, f.args)] >> in.small) & 1;
+    const int inode = world_.Affine(in, f.args);
+    if (footprint_) footprint_->inodes_read |= Footprint::Bit(inode);
+    const bool has = (st_.flags[inode] >> in.small) & 1;
     return has != ((in.flags & kCiCondLacks) != 0);
   }
   const Instr& FullInstr(const Frame& f) const { return scheme_.routines[f.routine].code[f.pc]; }

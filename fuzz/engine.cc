@@ -41,9 +41,20 @@
 // (each one written to disk) and ran 3x fewer executions per CPU second.
 // The coarser designs studied were slower per run than edges alone and no
 // quicker to v5.0's deadlock.
+// 2^OVLFUZZ_EXTRA_COUNTER_BITS counters (fuzz/CMakeLists.txt; 12 unless
+// configured otherwise): libFuzzer clears and scans the whole array after
+// every exec. A built-in scheme has about 100 lock-order keys (98-103 seen
+// in 200,000 random 3 x 4 runs of each), of which at most 4 share a counter
+// at 4,096; at 65,536, clearing and scanning took a tenth of every exec.
+// The per-state designs (~9,800 keys) need 16 bits:
+// ci/bench-libfuzzer-study builds with that.
 // On clang 14 the array must be non-static and `used` to be picked up.
+#ifndef OVLFUZZ_EXTRA_COUNTER_BITS
+#define OVLFUZZ_EXTRA_COUNTER_BITS 12
+#endif
 extern "C" {
-__attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t ovlfuzz_extra_counters[1 << 16];
+__attribute__((used, section("__libfuzzer_extra_counters"))) uint8_t
+    ovlfuzz_extra_counters[1 << OVLFUZZ_EXTRA_COUNTER_BITS];
 }
 
 namespace ovlfuzz::engine {
@@ -55,7 +66,7 @@ std::string g_artifact_prefix = "./";
 double g_minimize_seconds = -1;  // < 0: crash minimization off
 
 void Bump(uint64_t h) {
-  uint8_t& c = ovlfuzz_extra_counters[(h * 0x9e3779b97f4a7c15ULL) >> 48];
+  uint8_t& c = ovlfuzz_extra_counters[(h * 0x9e3779b97f4a7c15ULL) >> (64 - OVLFUZZ_EXTRA_COUNTER_BITS)];
   if (c != 0xff) ++c;
 }
 

@@ -5,8 +5,8 @@
 # model library compiles with -fprofile-instr-use. The interpreter's step is
 # a dozen small functions and a switch; the profile tells the compiler which
 # paths are hot. Measured with the fixed-work driver (docs/performance.md,
-# fourth round): 17-21% more model steps per second, the same findings,
-# schedules and edges (checksums equal).
+# fourth round): 11% (v5.0) and 14% (mainline) more model steps per CPU
+# second, with the same findings, schedules and edges (checksums equal).
 #
 # The instrumented build follows the sources (BUILD_ALWAYS: ninja checks it
 # on every build) and the profile is redone when its binary changes. The

@@ -49,8 +49,10 @@ file(GLOB ovlfuzz_pgo_scheme_files CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/model
 set(ovlfuzz_pgo_schemes "")
 foreach(file IN LISTS ovlfuzz_pgo_scheme_files)
   get_filename_component(name "${file}" NAME_WLE)
-  string(APPEND ovlfuzz_pgo_schemes "${name}|")
+  list(APPEND ovlfuzz_pgo_schemes ${name})
 endforeach()
+# One argument for the script: a CMake list would split into several.
+list(JOIN ovlfuzz_pgo_schemes "|" ovlfuzz_pgo_schemes)
 add_custom_command(
   OUTPUT ${OVLFUZZ_PGO_PROFILE}
   COMMAND ${CMAKE_COMMAND} -DCLI=${ovlfuzz_pgo_cli} -DPROFDATA=${OVLFUZZ_LLVM_PROFDATA} -DSCHEMES=${ovlfuzz_pgo_schemes}

@@ -15,9 +15,6 @@ file(MAKE_DIRECTORY ${WORK})
 string(REPLACE "|" ";" names "${SCHEMES}")
 set(raws "")
 foreach(scheme IN LISTS names)
-  if(scheme STREQUAL "")
-    continue()
-  endif()
   set(raw ${WORK}/${scheme}.profraw)
   execute_process(COMMAND ${CMAKE_COMMAND} -E env LLVM_PROFILE_FILE=${raw}
                           ${CLI} fuzz --scheme ${scheme} --runs 50000 --ops 8 --seed 1 --out ${WORK}/out-${scheme} -q

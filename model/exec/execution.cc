@@ -19,10 +19,8 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
       tsan_(tsan::kEnabled && limits.tsan) {
   if (buffers_) {
     st_ = std::move(buffers_->state);
-    listeners_ = std::move(buffers_->listeners);
     completed_ = std::move(buffers_->completed);
     runnable_ = std::move(buffers_->runnable);
-    listeners_.clear();
     completed_.clear();
     st_.schedule.clear();
     st_.decision_steps.clear();
@@ -30,12 +28,27 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
     st_.last_thread = -1;
     st_.completed_len = 0;
   }
-  for (int k = 0; k < kEventKinds; ++k) {
-    listen_begin_[k] = static_cast<int>(listeners_.size());
-    for (Oracle* o : oracles)
-      if (o->Interests() & EventBit(static_cast<EventKind>(k))) listeners_.push_back(o);
+  // The listener table is a function of the oracles and their interests:
+  // when both are the last run's (every run of a session), it is reused.
+  bool reuse = buffers_ && buffers_->listeners_of == oracles;
+  for (size_t i = 0; reuse && i < oracles.size(); ++i) reuse = oracles[i]->Interests() == buffers_->interests_of[i];
+  if (reuse) {
+    listeners_ = std::move(buffers_->listeners);
+    std::copy(std::begin(buffers_->listen_begin), std::end(buffers_->listen_begin), listen_begin_);
+  } else {
+    std::vector<EventMask> interests;
+    for (Oracle* o : oracles) interests.push_back(o->Interests());
+    for (int k = 0; k < kEventKinds; ++k) {
+      listen_begin_[k] = static_cast<int>(listeners_.size());
+      for (size_t i = 0; i < oracles.size(); ++i)
+        if (interests[i] & EventBit(static_cast<EventKind>(k))) listeners_.push_back(oracles[i]);
+    }
+    listen_begin_[kEventKinds] = static_cast<int>(listeners_.size());
+    if (buffers_) {
+      buffers_->listeners_of = oracles;
+      buffers_->interests_of = std::move(interests);
+    }
   }
-  listen_begin_[kEventKinds] = static_cast<int>(listeners_.size());
   // A reused thread keeps the capacity of its held-locks vector.
   st_.threads.resize(program.threads.size());
   for (ThreadState& th : st_.threads) {
@@ -50,8 +63,18 @@ Execution::Execution(const World& world, const Program& program, Strategy& strat
   for (ThreadState& th : st_.threads) th.held.reserve(8);
   for (const auto& t : program.threads) ops += t.size();
   completed_.reserve(ops);
-  ResetLockWords(world, &st_.locks);
-  world.InitialFlags(&st_.flags);
+  if (buffers_) {
+    if (buffers_->start_world != world.serial()) {
+      ResetLockWords(world, &buffers_->start_locks);
+      world.InitialFlags(&buffers_->start_flags);
+      buffers_->start_world = world.serial();
+    }
+    st_.locks = buffers_->start_locks;
+    st_.flags = buffers_->start_flags;
+  } else {
+    ResetLockWords(world, &st_.locks);
+    world.InitialFlags(&st_.flags);
+  }
   st_.frozen.assign(world.supers(), 0);
   st_.freezing.assign(world.supers(), -1);
   RecomputeStatusMasks();
@@ -81,6 +104,7 @@ Execution::~Execution() {
   if (buffers_) {
     buffers_->state = std::move(st_);
     buffers_->listeners = std::move(listeners_);
+    std::copy(std::begin(listen_begin_), std::end(listen_begin_), buffers_->listen_begin);
     buffers_->completed = std::move(completed_);
     buffers_->runnable = std::move(runnable_);
   }

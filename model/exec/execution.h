@@ -93,9 +93,18 @@ struct ExecState {
 // of similar size allocates nothing. The contents mean nothing.
 struct ExecBuffers {
   ExecState state;
-  std::vector<Oracle*> listeners;
   std::vector<std::pair<int, int>> completed;
   std::vector<int> runnable;
+  // Kept for the next run with the same oracles or world (every run of a
+  // session): the listener table built for `listeners_of` with their
+  // `interests_of`, and the world's start state (lock words, flags).
+  // Rebuilding them was a tenth of a run of 3 x 1 ops.
+  std::vector<Oracle*> listeners_of, listeners;
+  std::vector<EventMask> interests_of;
+  int listen_begin[kEventKinds + 1] = {};
+  uint64_t start_world = 0;  // World::serial() of start_locks/start_flags; 0: none
+  std::vector<LockState> start_locks;
+  std::vector<uint64_t> start_flags;
 };
 
 // PCT's k for a program: an upper bound on its scheduling steps (the sum of

@@ -26,7 +26,10 @@ class FreezeProtectionOracle : public FindingCollector {
   }
   void Reset() override {
     FindingCollector::Reset();
-    for (FailedTry& f : failed_) f = FailedTry();
+    for (FailedTry& f : failed_) {  // as a kOpBegin does; keeps the string's buffer
+      f.site.thread = -1;
+      f.blocker.clear();
+    }
     for (Freezer& f : froze_) f = Freezer();
   }
   void OnEvent(const Event& e, const Execution& x) override {

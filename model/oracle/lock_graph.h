@@ -79,6 +79,7 @@ class LockGraph {
     int32_t edge = -1;
   };
   std::vector<Slot> slots_;
+  std::vector<int32_t> slot_of_;  // by edge: its slot, so Clear() empties only those
   std::vector<ChainLink> order_;
   std::vector<uint8_t> kinds_;
   std::vector<int32_t> head_, tail_, next_;

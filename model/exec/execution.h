@@ -90,7 +90,8 @@ struct ExecState {
 
 // What one Execution leaves to the next when runs come one after another
 // (RunOnce): its vectors with their capacity, so that after a few runs a run
-// of similar size allocates nothing. The contents mean nothing.
+// of similar size allocates nothing. The vectors' contents mean nothing;
+// the caches at the end say what they were built for.
 struct ExecBuffers {
   ExecState state;
   std::vector<std::pair<int, int>> completed;

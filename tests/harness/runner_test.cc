@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <new>
 #include <sstream>
+#include <utility>
 
 #include "model/harness/run_once.h"
 #include "tests/test_util.h"
@@ -37,6 +38,8 @@ namespace ovlfuzz {
 namespace {
 
 using testing::Builtins;
+using testing::ReadSchemeFile;
+using testing::WorldFromText;
 
 std::string SiteText(const Site& s) {
   std::ostringstream o;
@@ -125,6 +128,56 @@ INSTANTIATE_TEST_SUITE_P(Builtins, RunnerReuse,
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;
                          });
+
+// Counts the events it is handed, by kind: what the listener table routed.
+class CountingObserver : public Oracle {
+ public:
+  explicit CountingObserver(EventMask interests) : interests_(interests) {}
+  void OnEvent(const Event& e, const Execution&) override { counts_ << static_cast<int>(e.kind) << " "; }
+  EventMask Interests() const override { return interests_; }
+  void set_interests(EventMask interests) { interests_ = interests; }
+  void Collect(const Execution&, std::vector<Finding>*) override {}
+  std::string Take() { return std::exchange(counts_, std::ostringstream()).str(); }
+
+ private:
+  EventMask interests_;
+  std::ostringstream counts_;
+};
+
+// The Runner's execution buffers keep the last run's start state (by world)
+// and listener table (by oracles and their interests): switching the world
+// (another scheme with other flags and lock instances), the observers or an
+// observer's interests between runs must give what a fresh Runner gives.
+TEST(Runner, UsedRunnerFollowsWorldAndObserverChanges) {
+  const World& builtin = Builtins().Load("v5.0");
+  const auto nested = WorldFromText(ReadSchemeFile("docs/examples/nested-overlay.scheme"), "nested-overlay.scheme");
+  ASSERT_NE(nested.world->instances(), builtin.instances());
+  ASSERT_NE(nested.world->InitialFlags(), builtin.InitialFlags());
+  CountingObserver attempts(EventBit(EventKind::kAttempt)), ops(EventBit(EventKind::kOpBegin));
+  Rng rng(5);
+  Runner used;
+  for (int i = 0; i < 60; ++i) {
+    const World& w = i % 3 == 0 ? *nested.world : builtin;
+    const std::vector<Oracle*> observers =
+        i % 4 == 0 ? std::vector<Oracle*>{} : std::vector<Oracle*>{i % 4 == 1 ? &attempts : &ops};
+    ops.set_interests(i % 4 == 3 ? EventBit(EventKind::kOpBegin) | EventBit(EventKind::kOpEnd)
+                                 : EventBit(EventKind::kOpBegin));
+    const Program p = RandomProgram(w, rng);
+    const uint64_t seed = rng.Next();
+    RunResult fresh_result, used_result;
+    std::string fresh_events;
+    {
+      Runner fresh;
+      auto s = MakePctStrategy(seed, 3);
+      fresh.Run(w, p, *s, {}, observers, &fresh_result);
+      fresh_events = attempts.Take() + "|" + ops.Take();
+    }
+    auto s = MakePctStrategy(seed, 3);
+    used.Run(w, p, *s, {}, observers, &used_result);
+    ASSERT_EQ(Fingerprint(fresh_result), Fingerprint(used_result)) << "run " << i;
+    ASSERT_EQ(fresh_events, attempts.Take() + "|" + ops.Take()) << "run " << i;
+  }
+}
 
 #ifndef OVLFUZZ_SLOW_BUILD
 // The point of the Runner: once its buffers have grown, a clean run of a

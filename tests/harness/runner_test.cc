@@ -129,19 +129,20 @@ INSTANTIATE_TEST_SUITE_P(Builtins, RunnerReuse,
                            return n;
                          });
 
-// Counts the events it is handed, by kind: what the listener table routed.
-class CountingObserver : public Oracle {
+// Records the kind of each event it is handed, in order: what the listener
+// table routed to it.
+class KindRecorder : public Oracle {
  public:
-  explicit CountingObserver(EventMask interests) : interests_(interests) {}
-  void OnEvent(const Event& e, const Execution&) override { counts_ << static_cast<int>(e.kind) << " "; }
+  explicit KindRecorder(EventMask interests) : interests_(interests) {}
+  void OnEvent(const Event& e, const Execution&) override { kinds_ << static_cast<int>(e.kind) << " "; }
   EventMask Interests() const override { return interests_; }
   void set_interests(EventMask interests) { interests_ = interests; }
   void Collect(const Execution&, std::vector<Finding>*) override {}
-  std::string Take() { return std::exchange(counts_, std::ostringstream()).str(); }
+  std::string Take() { return std::exchange(kinds_, std::ostringstream()).str(); }
 
  private:
   EventMask interests_;
-  std::ostringstream counts_;
+  std::ostringstream kinds_;
 };
 
 // The Runner's execution buffers keep the last run's start state (by world)
@@ -153,7 +154,7 @@ TEST(Runner, UsedRunnerFollowsWorldAndObserverChanges) {
   const auto nested = WorldFromText(ReadSchemeFile("docs/examples/nested-overlay.scheme"), "nested-overlay.scheme");
   ASSERT_NE(nested.world->instances(), builtin.instances());
   ASSERT_NE(nested.world->InitialFlags(), builtin.InitialFlags());
-  CountingObserver attempts(EventBit(EventKind::kAttempt)), ops(EventBit(EventKind::kOpBegin));
+  KindRecorder attempts(EventBit(EventKind::kAttempt)), ops(EventBit(EventKind::kOpBegin));
   Rng rng(5);
   Runner used;
   for (int i = 0; i < 60; ++i) {
